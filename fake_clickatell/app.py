@@ -1,0 +1,270 @@
+"""The Flask adapter: HTTP in -> :class:`ApiRequest` -> gateway -> reply -> HTTP out.
+
+Everything protocol-shaped happens in :mod:`fake_clickatell.core`; this module only turns
+requests into parameters (byte-exact, first occurrence wins), serialises access to the gateway
+with one lock, and serves the JSON admin API under ``/__admin/``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from .core.clock import ClockError
+from .core.commands import Params
+from .core.config import DEFAULT_SCENARIO, Scenario
+from .core.gateway import ApiRequest, Gateway
+from .core.journal import mask_params
+from .scenario import ScenarioError, load_scenario_text
+from .server import MAX_BODY
+
+TEXT_PLAIN = "text/plain; charset=utf-8"
+_FORM = "application/x-www-form-urlencoded"
+_API_PREFIXES = ("/http/", "/http_batch/", "/utils/", "/mms/")
+_EXTENSION = "fake_clickatell"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerError:
+    """An exception raised while handling a request, kept so a test can re-raise it."""
+
+    method: str
+    path: str
+    error: BaseException
+    traceback: str
+
+
+@dataclass
+class FakeState:
+    """What one app owns: its gateway, the lock that makes each request atomic, its errors."""
+
+    gateway: Gateway
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    errors: list[ServerError] = field(default_factory=list)
+    log: Callable[[str], None] | None = None
+
+
+def get_state(app: Flask) -> FakeState:
+    """The :class:`FakeState` of an app made by :func:`create_app`."""
+    state: FakeState = app.extensions[_EXTENSION]
+    return state
+
+
+def create_app(
+    scenario: Scenario = DEFAULT_SCENARIO,
+    *,
+    gateway: Gateway | None = None,
+    time_source: Callable[[], float] = time.time,
+    log: Callable[[str], None] | None = None,
+) -> Flask:
+    """A Flask app serving a fresh fake (or ``gateway``), configured by ``scenario``."""
+    app = Flask("fake_clickatell")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    state = FakeState(gateway or Gateway(scenario, time_source=time_source), log=log)
+    app.extensions[_EXTENSION] = state
+
+    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+    app.add_url_rule("/http", "api_root", _api_view, methods=methods, defaults={"command": ""})
+    app.add_url_rule("/http/", "api_slash", _api_view, methods=methods, defaults={"command": ""})
+    app.add_url_rule("/http/<path:command>", "api", _api_view, methods=methods)
+    for prefix in ("http_batch", "utils", "mms"):
+        app.add_url_rule(
+            f"/{prefix}/<path:command>",
+            f"api_{prefix}",
+            _api_view,
+            methods=methods,
+            defaults={"prefix": prefix},
+        )
+
+    app.add_url_rule("/__admin/messages", "admin_messages", _admin_messages)
+    app.add_url_rule("/__admin/requests", "admin_requests", _admin_requests)
+    app.add_url_rule("/__admin/accounts", "admin_accounts", _admin_accounts)
+    app.add_url_rule("/__admin/reset", "admin_reset", _admin_reset, methods=["POST"])
+    app.add_url_rule("/__admin/clock", "admin_clock", _admin_clock, methods=["GET", "POST"])
+    app.add_url_rule("/__admin/scenario", "admin_scenario", _admin_scenario, methods=["PUT"])
+
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.after_request(_log_request)
+    return app
+
+
+def _state() -> FakeState:
+    from flask import current_app
+
+    return get_state(current_app)
+
+
+def _text(body: str, status: int = 200) -> Response:
+    return Response(body, status=status, content_type=TEXT_PLAIN)
+
+
+def _json(payload: Any, status: int = 200) -> Response:
+    return Response(json.dumps(payload), status=status, content_type="application/json")
+
+
+# -- the API ---------------------------------------------------------------------------------
+
+
+def request_params() -> Params:
+    """The request's parameters, values decoded byte-for-byte as ISO-8859-1.
+
+    The query string always counts; a POST's form body counts when it is
+    ``application/x-www-form-urlencoded`` (reference Part A §2). Raises werkzeug's
+    ``RequestEntityTooLarge`` for a body over :data:`MAX_BODY`.
+    """
+    pairs = parse_qsl(
+        request.query_string.decode("latin-1"), keep_blank_values=True, encoding="latin-1"
+    )
+    if request.method == "POST" and request.mimetype == _FORM:
+        body = request.get_data(cache=False)
+        pairs += parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    return Params(pairs)
+
+
+def _command_name(prefix: str, command: str) -> str:
+    name = command[:-4] if command.endswith(".php") else command
+    return name if prefix == "http" else f"{prefix}/{name}"
+
+
+def _api_view(command: str, prefix: str = "http") -> Response:
+    state = _state()
+    try:
+        params, oversized = request_params(), False
+    except RequestEntityTooLarge:
+        params, oversized = Params(), True
+    api_request = ApiRequest(
+        command=_command_name(prefix, command),
+        params=params,
+        method=request.method,
+        path=request.path,
+        client_ip=request.remote_addr or "",
+        oversized=oversized,
+    )
+    with state.lock:
+        outcome = state.gateway.handle(api_request)
+    return _text(outcome.body, outcome.status)
+
+
+# -- the admin API ---------------------------------------------------------------------------
+
+
+def _admin_messages() -> Response:
+    state = _state()
+    with state.lock:
+        return _json({"messages": state.gateway.messages_json()})
+
+
+def _admin_requests() -> Response:
+    state = _state()
+    with state.lock:
+        return _json(state.gateway.journal_json())
+
+
+def _admin_accounts() -> Response:
+    state = _state()
+    with state.lock:
+        return _json({"accounts": state.gateway.accounts_json()})
+
+
+def _admin_reset() -> Response:
+    state = _state()
+    with state.lock:
+        state.gateway.reset()
+        state.errors.clear()
+        return _json({"reset": True, "clock": state.gateway.clock_json()})
+
+
+def _bad_request(message: str) -> Response:
+    return _json({"error": message}, status=400)
+
+
+def _admin_clock() -> Response:
+    state = _state()
+    if request.method == "GET":
+        with state.lock:
+            return _json(state.gateway.clock_json())
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not payload:
+        return _bad_request('expected a JSON object: {"advance": s}, {"set": t} or {"freeze": b}')
+    unknown = set(payload) - {"advance", "set", "freeze"}
+    if unknown:
+        return _bad_request(f"unknown keys: {', '.join(sorted(unknown))}")
+    with state.lock:
+        clock = state.gateway.clock
+        try:
+            if "freeze" in payload:
+                if not isinstance(payload["freeze"], bool):
+                    return _bad_request("freeze: expected true or false")
+                clock.freeze() if payload["freeze"] else clock.unfreeze()
+            if "set" in payload:
+                clock.set(payload["set"])
+            if "advance" in payload:
+                clock.advance(payload["advance"])
+        except ClockError as error:
+            return _bad_request(str(error))
+        state.gateway.tick()
+        return _json(state.gateway.clock_json())
+
+
+def _admin_scenario() -> Response:
+    state = _state()
+    if (request.content_length or 0) > MAX_BODY:
+        return _bad_request(f"scenario larger than {MAX_BODY} bytes")
+    try:
+        text = request.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError:
+        return _bad_request("the scenario must be UTF-8 text")
+    try:
+        scenario = load_scenario_text(text, source="<PUT /__admin/scenario>")
+    except ScenarioError as error:
+        return _bad_request(str(error))
+    with state.lock:
+        state.gateway.load(scenario)
+        state.errors.clear()
+    return _json({"loaded": scenario.source, "accounts": len(scenario.accounts)})
+
+
+# -- errors and logging ----------------------------------------------------------------------
+
+
+def _http_error(error: HTTPException) -> Response:
+    code = error.code or 500
+    return _text(f"{code} {error.name}", status=code)
+
+
+def _unexpected_error(error: Exception) -> Response:
+    """A bug in the fake: keep it for the test that caused it, answer inside the grammar."""
+    state = _state()
+    state.errors.append(
+        ServerError(request.method, request.full_path, error, traceback.format_exc())
+    )
+    if state.log is not None:
+        state.log(f"internal error on {request.method} {request.path}: {error!r}")
+    if request.path.startswith(_API_PREFIXES) or request.path == "/http":
+        return _text("ERR: 901, Internal error")
+    return _json({"error": f"internal error: {error!r}"}, status=500)
+
+
+def _log_request(response: Response) -> Response:
+    state = _state()
+    if state.log is not None:
+        query = urlencode(mask_params(dict(parse_qsl(request.query_string.decode("latin-1")))))
+        target = request.path + (f"?{query}" if query else "")
+        body = response.get_data(as_text=True) if response.content_type == TEXT_PLAIN else ""
+        preview = body.replace("\n", " | ")
+        if len(preview) > 120:
+            preview = preview[:117] + "..."
+        state.log(
+            f'{request.remote_addr} "{request.method} {target}" {response.status_code} {preview}'
+        )
+    return response

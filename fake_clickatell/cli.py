@@ -1,0 +1,107 @@
+"""The ``fake-clickatell`` command: ``serve`` runs the fake, ``check`` validates scenario files."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from types import FrameType
+
+from . import __version__
+from .app import create_app
+from .core.config import DEFAULT_SCENARIO
+from .scenario import ScenarioError, load_scenario
+from .server import WSGIServer
+
+
+def _log(line: str) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    print(f"{stamp} {line}", file=sys.stderr, flush=True)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    scenario = DEFAULT_SCENARIO
+    if args.scenario:
+        try:
+            scenario = load_scenario(args.scenario)
+        except ScenarioError as error:
+            print(f"fake-clickatell: {error}", file=sys.stderr)
+            return 2
+    app = create_app(scenario, log=None if args.quiet else _log)
+    try:
+        server = WSGIServer(app, args.host, args.port)
+    except OSError as error:
+        print(
+            f"fake-clickatell: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr
+        )
+        return 2
+    mode = f"scenario {scenario.source}" if args.scenario else "open mode: any credentials"
+    print(f"fake-clickatell {__version__} serving on {server.url} ({mode})", flush=True)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # shutdown() waits for the serve loop, so it must not run on the loop's own thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    print("fake-clickatell: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as error:
+            failed += 1
+            print(str(error), file=sys.stderr)
+        else:
+            print(f"{path}: ok ({len(scenario.accounts)} accounts)")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``fake-clickatell``."""
+    parser = argparse.ArgumentParser(
+        prog="fake-clickatell",
+        description="A local fake of Clickatell's legacy SMS HTTP/S API.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the fake HTTP server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="port to listen on; 0 picks a free one (default 8765)",
+    )
+    serve.add_argument("--scenario", metavar="FILE", help="a scenario YAML file to load")
+    serve.add_argument("--quiet", action="store_true", help="do not log each request")
+    serve.set_defaults(run=_serve)
+
+    check = commands.add_parser("check", help="validate scenario files without serving")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``fake-clickatell`` console script."""
+    args = build_parser().parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Accounts, their credit, and how a request's credentials map to one.
+
+Authentication precedence (reference Part A §4): a request with no api_id, or an unknown one,
+gets 108; a known api_id with a wrong or missing user or password gets 001; a frozen account
+gets 004. In open mode (a scenario with no accounts) every api_id is known and any user and
+password pass: each distinct api_id+user is an account of its own, made on first use.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .codes import Err
+from .commands import Credentials
+from .config import AccountSpec, Scenario
+from .grammar import format_decimal
+
+AccountKey = tuple[str, str]
+
+
+class Account:
+    """An account's live state: balance, frozen flag and its settings."""
+
+    __slots__ = ("api_id", "balance", "dial_prefix", "error_texts", "frozen", "session_ttl", "user")
+
+    def __init__(
+        self,
+        api_id: str,
+        user: str,
+        balance: Decimal,
+        *,
+        frozen: bool,
+        session_ttl: float,
+        error_texts: Mapping[int, str],
+        dial_prefix: str | None,
+    ) -> None:
+        self.api_id = api_id
+        self.user = user
+        self.balance = balance
+        self.frozen = frozen
+        self.session_ttl = session_ttl
+        self.error_texts = error_texts
+        self.dial_prefix = dial_prefix
+
+    @property
+    def key(self) -> AccountKey:
+        """What identifies the account: api_id and user."""
+        return (self.api_id, self.user)
+
+    def try_charge(self, amount: Decimal) -> bool:
+        """Deduct ``amount`` if the balance covers it; the balance never goes below zero."""
+        if amount > self.balance:
+            return False
+        self.balance -= amount
+        return True
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready view (the admin API's shape); money as an exact decimal string."""
+        return {
+            "api_id": self.api_id,
+            "user": self.user,
+            "balance": format_decimal(self.balance),
+            "frozen": self.frozen,
+        }
+
+
+class AccountBook:
+    """The accounts of one gateway, and credential checks against them."""
+
+    __slots__ = ("_accounts", "_by_api_id", "_passwords", "_scenario")
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+        self._accounts: dict[AccountKey, Account] = {}
+        self._by_api_id: dict[str, list[AccountKey]] = {}
+        self._passwords: dict[AccountKey, str] = {}
+        for spec in scenario.accounts:
+            self._add(spec)
+
+    def _add(self, spec: AccountSpec) -> Account:
+        scenario = self._scenario
+        account = Account(
+            spec.api_id,
+            spec.user,
+            spec.balance,
+            frozen=spec.frozen,
+            session_ttl=spec.session_ttl if spec.session_ttl is not None else scenario.session_ttl,
+            error_texts=ChainMap(dict(spec.error_texts), dict(scenario.error_texts)),
+            dial_prefix=spec.dial_prefix,
+        )
+        self._accounts[account.key] = account
+        self._by_api_id.setdefault(spec.api_id, []).append(account.key)
+        self._passwords[account.key] = spec.password
+        return account
+
+    def get(self, key: AccountKey) -> Account | None:
+        """The account ``key`` names, if any."""
+        return self._accounts.get(key)
+
+    def all(self) -> list[Account]:
+        """Every account, declared ones first, then those made on first use."""
+        return list(self._accounts.values())
+
+    def authenticate(self, credentials: Credentials) -> Account | int:
+        """The account the credentials open, or the error code that refuses them."""
+        api_id, user, password = credentials.api_id, credentials.user, credentials.password
+        if api_id is None:
+            return Err.INVALID_API_ID
+        if not self._scenario.strict:
+            if user is None or password is None:
+                return Err.AUTH_FAILED
+            account = self._accounts.get((api_id, user))
+            if account is None:
+                account = self._add(
+                    AccountSpec(api_id, user, password, balance=self._scenario.default_balance)
+                )
+        else:
+            keys = self._by_api_id.get(api_id)
+            if keys is None:
+                return Err.INVALID_API_ID
+            key = (api_id, user or "")
+            if user is None or key not in keys or self._passwords[key] != password:
+                return Err.AUTH_FAILED
+            account = self._accounts[key]
+        if account.frozen:
+            return Err.ACCOUNT_FROZEN
+        return account

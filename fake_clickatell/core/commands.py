@@ -1,0 +1,386 @@
+"""Request parameters -> typed command values; bad input -> an :class:`ApiError` value.
+
+Parameters arrive as ``(name, value)`` pairs with values decoded byte-for-byte as ISO-8859-1,
+so that ``text`` can be re-decoded in the charset the request names. The first occurrence of a
+name wins; ``apimsgid``, ``climsgid`` and ``callback`` are matched case-insensitively and
+``msg_callback`` is an alias of ``callback`` (reference Part A §3).
+
+Parsing happens after authentication (an unauthenticated request never reaches it), in a fixed
+order, so that a request with several faults always gets the same error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+
+from .codes import ERROR_TEXTS, Err
+from .config import RecipientLimits
+from .encoding import (
+    CHARSETS,
+    Coding,
+    decode_text,
+    decode_ucs2_hex,
+    gsm7_length,
+    is_hex,
+    parts_needed,
+    ucs2_length,
+)
+from .grammar import ApiError
+
+_CASE_INSENSITIVE = {"apimsgid": "apimsgid", "climsgid": "climsgid", "callback": "callback"}
+_ALIASES = {"msg_callback": "callback"}
+
+MSG_TYPES = frozenset(
+    {
+        "SMS_TEXT",
+        "SMS_FLASH",
+        "SMS_NOKIA_OLOGO",
+        "SMS_NOKIA_GLOGO",
+        "SMS_NOKIA_PICTURE",
+        "SMS_NOKIA_RINGTONE",
+        "SMS_NOKIA_RTTL",
+        "SMS_NOKIA_CLEAN",
+        "SMS_NOKIA_VCARD",
+        "SMS_NOKIA_VCAL",
+    }
+)
+
+#: req_feat bits the reference documents; any other bit is an invalid value.
+REQ_FEAT_BITS = 1 | 2 | 4 | 8 | 16 | 32 | 512 | 8192 | 16384
+
+MAX_CONCAT = 35
+DEFAULT_CONCAT = 3
+MAX_DELIV_TIME_MINUTES = 10080
+MAX_SCHEDULE_AHEAD_SECONDS = 7 * 24 * 3600
+MAX_VALIDITY_MINUTES = 1440
+
+_TOKEN = re.compile(r"[!-~]{1,64}")
+_CLIMSGID = re.compile(r"[!-~]{1,32}")
+_SENDER_NUMERIC = re.compile(r"\d{1,16}")
+_SENDER_ALPHA = re.compile(r"[A-Za-z0-9 ]{1,11}")
+_MSISDN = re.compile(r"[1-9]\d{6,14}")
+_ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+class Params:
+    """Request parameters: first occurrence wins, some names folded (see module docstring)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        values: dict[str, str] = {}
+        for name, value in pairs:
+            key = _ALIASES.get(name.lower()) or _CASE_INSENSITIVE.get(name.lower(), name)
+            values.setdefault(key, value)
+        self._values = values
+
+    def get(self, name: str) -> str | None:
+        """The value of ``name``, or ``None`` when absent."""
+        return self._values.get(name)
+
+    def present(self, name: str) -> str | None:
+        """The value of ``name`` when given and not empty, else ``None``."""
+        value = self._values.get(name)
+        return value or None
+
+    def as_dict(self) -> dict[str, str]:
+        """A copy of the parameters (canonical names)."""
+        return dict(self._values)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
+
+    def __repr__(self) -> str:
+        return f"Params({self._values!r})"
+
+
+def api_error(code: int, texts: Mapping[int, str] | None = None, **fields: object) -> ApiError:
+    """The :class:`ApiError` for ``code`` with its (possibly overridden) text."""
+    template = (texts or {}).get(code) or ERROR_TEXTS.get(code, "Unknown error")
+    return ApiError(code, template.format(**fields) if fields else template)
+
+
+class InvalidCommand(Exception):
+    """Raised inside the parser to return an error code; never escapes this module."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """How a request authenticates: a session, or api_id+user+password."""
+
+    session_id: str | None
+    api_id: str | None
+    user: str | None
+    password: str | None
+
+    @classmethod
+    def from_params(cls, params: Params) -> Credentials:
+        """The credentials a request carries (empty values count as absent)."""
+        return cls(
+            params.present("session_id"),
+            params.present("api_id"),
+            params.present("user"),
+            params.present("password"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MessageBody:
+    """What a message carries, decoded, with its length arithmetic done."""
+
+    text: str
+    coding: Coding
+    units: int
+    parts: int
+    udh: str | None = None
+    data: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendOptions:
+    """A validated sendmsg (everything but the recipients' own checks)."""
+
+    recipients: tuple[str, ...]
+    body: MessageBody
+    sender: str | None
+    climsgid: str | None
+    callback: int
+    deliv_ack: bool
+    release_at: float | None
+    concat: int
+    max_credits: Decimal | None
+    req_feat: int | None
+    queue: int
+    escalate: bool
+    mo: bool
+    msg_type: str
+    binary: bool
+    validity: int
+    charset: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """querymsg/delmsg/getmsgcharge: the message is named by apimsgid or climsgid."""
+
+    apimsgid: str | None
+    climsgid: str | None
+
+
+def parse_message_ref(params: Params) -> MessageRef | ApiError:
+    """The message a query names; 109 when neither id is given, 101 when one is malformed."""
+    apimsgid = params.present("apimsgid")
+    climsgid = params.present("climsgid")
+    if apimsgid is None and climsgid is None:
+        return api_error(Err.MISSING_MESSAGE_ID)
+    for value in (apimsgid, climsgid):
+        if value is not None and not _TOKEN.fullmatch(value):
+            return api_error(Err.INVALID_PARAMETERS)
+    return MessageRef(apimsgid, climsgid)
+
+
+def split_recipients(to: str) -> list[str]:
+    """The entries of a comma-separated ``to``, trimmed, empty entries dropped."""
+    return [entry for entry in (part.strip() for part in to.split(",")) if entry]
+
+
+def normalize_msisdn(entry: str, dial_prefix: str | None) -> str | None:
+    """The international number ``entry`` denotes, or ``None`` if it is not a valid one.
+
+    Digits only, no ``+`` and no ``00``; a single leading ``0`` is replaced by the account's
+    dial prefix when it has one (reference B §4).
+    """
+    if dial_prefix and entry.startswith("0") and not entry.startswith("00"):
+        entry = dial_prefix + entry[1:]
+    return entry if _MSISDN.fullmatch(entry) else None
+
+
+def echo_recipient(entry: str) -> str:
+    """A recipient as echoed after ``To:``: non-printable characters would break the grammar."""
+    return "".join(ch if ch.isprintable() else "?" for ch in entry)
+
+
+def _int_option(params: Params, name: str, default: int, low: int, high: int, code: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        raise InvalidCommand(code)
+    value = int(raw)
+    if not low <= value <= high:
+        raise InvalidCommand(code)
+    return value
+
+
+def _flag(params: Params, name: str) -> bool:
+    return bool(_int_option(params, name, 0, 0, 1, Err.INVALID_PARAMETERS))
+
+
+def _decimal_option(params: Params, name: str) -> Decimal | None:
+    raw = params.present(name)
+    if raw is None:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InvalidCommand(Err.INVALID_PARAMETERS) from None
+    if not value.is_finite() or value <= 0:
+        raise InvalidCommand(Err.INVALID_PARAMETERS)
+    return value
+
+
+def _parse_scheduled_time(raw: str) -> float | None:
+    if raw.isascii() and raw.isdigit():
+        return float(int(raw))
+    if _ISO_UTC.fullmatch(raw) is None:
+        return None
+    try:
+        parsed = datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:  # e.g. 2026-02-30
+        return None
+    return parsed.replace(tzinfo=timezone.utc).timestamp()
+
+
+def _release_time(params: Params, now: float) -> float | None:
+    """When a deferred message goes out; ``None`` for at once. scheduled_time wins."""
+    scheduled = params.present("scheduled_time")
+    if scheduled is not None:
+        at = _parse_scheduled_time(scheduled)
+        if at is None or at > now + MAX_SCHEDULE_AHEAD_SECONDS:
+            raise InvalidCommand(Err.INVALID_DELIVERY_TIME)
+        return at if at > now else None
+    minutes = _int_option(
+        params, "deliv_time", 0, 0, MAX_DELIV_TIME_MINUTES, Err.INVALID_DELIVERY_TIME
+    )
+    return now + minutes * 60 if minutes else None
+
+
+def _parse_sender(params: Params) -> str | None:
+    sender = params.present("from")
+    if sender is None:
+        return None
+    if _SENDER_NUMERIC.fullmatch(sender):
+        return sender
+    if _SENDER_ALPHA.fullmatch(sender) and any(ch.isalpha() for ch in sender):
+        return sender
+    raise InvalidCommand(Err.INVALID_SOURCE)
+
+
+def _parse_udh(params: Params) -> str | None:
+    udh = params.present("udh")
+    if udh is None:
+        return None
+    # A UDH is hex whose first octet (UDHL) counts the octets that follow it.
+    if len(udh) % 2 or not is_hex(udh) or int(udh[:2], 16) != len(udh) // 2 - 1:
+        raise InvalidCommand(Err.INVALID_UDH)
+    return udh.lower()
+
+
+def _parse_body(params: Params, concat: int, unicode: bool, charset: str | None) -> MessageBody:
+    udh = _parse_udh(params)
+    data = params.present("data")
+    if data is not None and (len(data) % 2 or not is_hex(data)):
+        raise InvalidCommand(Err.INVALID_PARAMETERS)
+    if udh is not None or data is not None:
+        octets = (len(udh or "") + len(data or "")) // 2
+        parts = parts_needed(octets, Coding.BINARY)
+        body = MessageBody("", Coding.BINARY, octets, parts, udh=udh, data=(data or "").lower())
+    else:
+        raw = params.get("text")
+        if raw is None:
+            raise InvalidCommand(Err.INVALID_PARAMETERS)
+        if raw == "":
+            raise InvalidCommand(Err.EMPTY_MESSAGE)
+        if unicode:
+            decoded = decode_ucs2_hex(raw)
+            if decoded is None:
+                raise InvalidCommand(Err.INVALID_UNICODE)
+            units = ucs2_length(decoded)
+            body = MessageBody(decoded, Coding.UCS2, units, parts_needed(units, Coding.UCS2))
+        else:
+            decoded = decode_text(raw.encode("latin-1"), charset)
+            if decoded is None:
+                raise InvalidCommand(Err.INVALID_PARAMETERS)
+            units = gsm7_length(decoded)
+            body = MessageBody(decoded, Coding.GSM7, units, parts_needed(units, Coding.GSM7))
+    if body.units == 0:
+        raise InvalidCommand(Err.EMPTY_MESSAGE)
+    if body.parts > concat:
+        raise InvalidCommand(Err.TOO_MANY_PARTS)
+    return body
+
+
+def parse_sendmsg(
+    params: Params, *, method: str, now: float, limits: RecipientLimits
+) -> SendOptions | ApiError:
+    """Validate a sendmsg request's parameters (reference B §4) in a fixed order."""
+    try:
+        return _parse_sendmsg(params, method=method, now=now, limits=limits)
+    except InvalidCommand as error:
+        return api_error(error.code)
+
+
+def _parse_sendmsg(
+    params: Params, *, method: str, now: float, limits: RecipientLimits
+) -> SendOptions:
+    bad = Err.INVALID_PARAMETERS
+    recipients = split_recipients(params.get("to") or "")
+    limit = limits.post if method == "POST" else limits.get
+    if not recipients or len(recipients) > limit:
+        raise InvalidCommand(bad)
+    concat = _int_option(params, "concat", DEFAULT_CONCAT, 1, MAX_CONCAT, bad)
+    callback = _int_option(params, "callback", 0, 0, 7, bad)
+    queue = _int_option(params, "queue", 3, 1, 3, bad)
+    validity = _int_option(params, "validity", MAX_VALIDITY_MINUTES, 1, MAX_VALIDITY_MINUTES, bad)
+    req_feat_raw = params.present("req_feat")
+    req_feat = None
+    if req_feat_raw is not None:
+        req_feat = _int_option(params, "req_feat", 0, 0, REQ_FEAT_BITS, bad)
+        if req_feat & ~REQ_FEAT_BITS:
+            raise InvalidCommand(bad)
+    deliv_ack, escalate, mo = (
+        _flag(params, "deliv_ack"),
+        _flag(params, "escalate"),
+        _flag(params, "mo"),
+    )
+    binary, unicode = _flag(params, "binary"), _flag(params, "unicode")
+    max_credits = _decimal_option(params, "max_credits")
+    charset = params.present("charset")
+    if charset is not None and charset.lower() not in CHARSETS:
+        raise InvalidCommand(bad)
+    climsgid = params.present("climsgid")
+    if climsgid is not None and not _CLIMSGID.fullmatch(climsgid):
+        raise InvalidCommand(bad)
+    msg_type = params.present("msg_type") or "SMS_TEXT"
+    if msg_type not in MSG_TYPES:
+        raise InvalidCommand(Err.INVALID_MSG_TYPE)
+    sender = _parse_sender(params)
+    release_at = _release_time(params, now)
+    body = _parse_body(params, concat, unicode, charset)
+    return SendOptions(
+        recipients=tuple(recipients),
+        body=body,
+        sender=sender,
+        climsgid=climsgid,
+        callback=callback,
+        deliv_ack=deliv_ack,
+        release_at=release_at,
+        concat=concat,
+        max_credits=max_credits,
+        req_feat=req_feat,
+        queue=queue,
+        escalate=escalate,
+        mo=mo,
+        msg_type=msg_type,
+        binary=binary,
+        validity=validity,
+        charset=charset,
+    )

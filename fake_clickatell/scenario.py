@@ -1,0 +1,398 @@
+"""Scenario files: YAML in, a validated, frozen :class:`~fake_clickatell.core.config.Scenario` out.
+
+This is the only module that imports yaml, and it loads with a safe loader. Every error names
+the file, the key path and what was expected, e.g.::
+
+    flaky.yaml: accounts[0].balance: expected a number >= 0, got 'lots'
+
+Unknown keys are errors (they are usually typos), and so are duplicate keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NoReturn, TypeVar
+
+import yaml
+
+from .core.codes import STATUSES
+from .core.config import (
+    AccountSpec,
+    ClockSpec,
+    RecipientLimits,
+    Scenario,
+    StatusStep,
+)
+
+T = TypeVar("T")
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be loaded; the message names file, key path and expectation."""
+
+    def __init__(self, source: str, path: str, message: str) -> None:
+        where = f"{source}: {path}: " if path else f"{source}: "
+        super().__init__(where + message)
+        self.source = source
+        self.path = path
+        self.detail = message
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys instead of keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return repr(value)
+
+
+class _Node:
+    """A value in the document, with the key path that leads to it."""
+
+    __slots__ = ("path", "source", "value")
+
+    def __init__(self, source: str, path: str, value: object) -> None:
+        self.source = source
+        self.path = path
+        self.value = value
+
+    def fail(self, expected: str) -> NoReturn:
+        raise ScenarioError(
+            self.source, self.path, f"expected {expected}, got {_describe(self.value)}"
+        )
+
+    def child(self, key: str | int, value: object) -> _Node:
+        if isinstance(key, int):
+            return _Node(self.source, f"{self.path}[{key}]", value)
+        return _Node(self.source, f"{self.path}.{key}" if self.path else key, value)
+
+    # -- shapes --------------------------------------------------------------------------
+
+    def mapping(self, allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, _Node]:
+        """The node as a mapping with only ``allowed`` keys, and all ``required`` ones."""
+        if not isinstance(self.value, dict):
+            self.fail("a mapping")
+        allowed = tuple(allowed)
+        children: dict[str, _Node] = {}
+        for key, value in self.value.items():
+            if not isinstance(key, str) or key not in allowed:
+                child = self.child(str(key), value)
+                raise ScenarioError(
+                    self.source,
+                    child.path,
+                    f"unknown key; expected one of {', '.join(allowed)}",
+                )
+            children[key] = self.child(key, value)
+        for key in required:
+            if key not in children:
+                raise ScenarioError(
+                    self.source, self.child(key, None).path, "required key is missing"
+                )
+        return children
+
+    def sequence(self) -> list[_Node]:
+        """The node as a list of child nodes."""
+        if not isinstance(self.value, list):
+            self.fail("a list")
+        return [self.child(index, item) for index, item in enumerate(self.value)]
+
+    # -- scalars -------------------------------------------------------------------------
+
+    def string(self, *, allow_numbers: bool = False, nonempty: bool = True) -> str:
+        """A string (numbers too when ``allow_numbers``: YAML reads ``api_id: 123`` as an int)."""
+        value = self.value
+        if allow_numbers and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or (nonempty and not value):
+            self.fail("a non-empty string" if nonempty else "a string")
+        return value
+
+    def boolean(self) -> bool:
+        if not isinstance(self.value, bool):
+            self.fail("true or false")
+        return self.value
+
+    def integer(self, low: int | None = None, high: int | None = None) -> int:
+        value = self.value
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(_range_text("an integer", low, high))
+        if (low is not None and value < low) or (high is not None and value > high):
+            self.fail(_range_text("an integer", low, high))
+        return value
+
+    def number(self, low: float | None = None, *, above: bool = False) -> float:
+        """A finite number >= low (> low when ``above``)."""
+        value = self.value
+        text = _range_text("a number", low, None, above=above)
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+        ):
+            self.fail(text)
+        if low is not None and (value <= low if above else value < low):
+            self.fail(text)
+        return float(value)
+
+    def decimal(self, low: Decimal | None = None, *, above: bool = False) -> Decimal:
+        """An exact decimal from a number or a numeric string."""
+        value = self.value
+        text = _range_text("a number", low, None, above=above)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.fail(text)
+        try:
+            result = Decimal(str(value))
+        except InvalidOperation:
+            self.fail(text)
+        if not result.is_finite() or (
+            low is not None and (result <= low if above else result < low)
+        ):
+            self.fail(text)
+        return result
+
+    def choice(self, options: Mapping[str, T] | Iterable[str]) -> Any:
+        """One of ``options`` (a mapping's keys map to its values)."""
+        names = list(options)
+        if not isinstance(self.value, str) or self.value not in names:
+            self.fail(f"one of {', '.join(names)}")
+        return options[self.value] if isinstance(options, Mapping) else self.value
+
+    def timestamp(self) -> float:
+        """Unix seconds, from a number or an ISO 8601 time (UTC unless it says otherwise)."""
+        value = self.value
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                self.fail("a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z")
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=dt.timezone.utc)
+            return value.timestamp()
+        return self.fail("a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z")
+
+
+def _range_text(what: str, low: object, high: object, *, above: bool = False) -> str:
+    if low is not None and high is not None:
+        return f"{what} from {low} to {high}"
+    if low is not None:
+        return f"{what} {'>' if above else '>='} {low}"
+    if high is not None:
+        return f"{what} <= {high}"
+    return what
+
+
+# -- the sections of a scenario ---------------------------------------------------------------
+
+
+def _optional(fields: Mapping[str, _Node], key: str, read: Callable[[_Node], T], default: T) -> T:
+    """``read`` the value at ``key`` when present, else ``default``."""
+    return read(fields[key]) if key in fields else default
+
+
+def _duration(node: _Node) -> float:
+    return node.number(0)
+
+
+def _money(node: _Node) -> Decimal:
+    return node.decimal(Decimal(0))
+
+
+def _positive(node: _Node) -> float:
+    return node.number(0, above=True)
+
+
+def _status(node: _Node) -> int:
+    """A message status: ``"004"``, ``4`` or ``004`` (YAML reads unquoted 004 as 4)."""
+    value = node.value
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value not in STATUSES:
+        node.fail(f"a message status ({', '.join(f'{s:03d}' for s in STATUSES)})")
+    return value
+
+
+def _error_code(node: _Node) -> int:
+    value = node.value
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 999:
+        node.fail("an error code from 001 to 999")
+    return value
+
+
+def _error_texts(node: _Node) -> Mapping[int, str]:
+    if not isinstance(node.value, dict):
+        node.fail("a mapping of error code to text")
+    texts: dict[int, str] = {}
+    for key, value in node.value.items():
+        child = node.child(str(key), value)
+        code = _error_code(_Node(node.source, child.path, key))
+        text = child.string()
+        if "\n" in text or "\r" in text:
+            child.fail("a single line of text")
+        texts[code] = text
+    return MappingProxyType(texts)
+
+
+def _lifecycle(node: _Node) -> tuple[StatusStep, ...]:
+    steps = []
+    for item in node.sequence():
+        fields = item.mapping(("status", "after"), required=("status",))
+        after = _optional(fields, "after", _duration, 0.0)
+        steps.append(StatusStep(_status(fields["status"]), after))
+    if not steps:
+        node.fail("at least one status step")
+    return tuple(steps)
+
+
+_ACCOUNT_KEYS = (
+    "api_id",
+    "user",
+    "password",
+    "balance",
+    "frozen",
+    "session_ttl",
+    "error_texts",
+    "dial_prefix",
+)
+
+
+def _account(node: _Node) -> AccountSpec:
+    fields = node.mapping(_ACCOUNT_KEYS, required=("api_id", "user", "password"))
+    dial_prefix = None
+    if "dial_prefix" in fields:
+        dial_prefix = fields["dial_prefix"].string(allow_numbers=True)
+        if not dial_prefix.isdigit():
+            fields["dial_prefix"].fail("a country calling code of digits, such as 27")
+    return AccountSpec(
+        api_id=fields["api_id"].string(allow_numbers=True),
+        user=fields["user"].string(allow_numbers=True),
+        password=fields["password"].string(allow_numbers=True),
+        balance=_optional(fields, "balance", _money, Decimal("100")),
+        frozen=_optional(fields, "frozen", _Node.boolean, False),
+        session_ttl=_optional(fields, "session_ttl", _positive, None),
+        error_texts=_optional(fields, "error_texts", _error_texts, MappingProxyType({})),
+        dial_prefix=dial_prefix,
+    )
+
+
+def _accounts(node: _Node) -> tuple[AccountSpec, ...]:
+    accounts = [_account(item) for item in node.sequence()]
+    seen: set[tuple[str, str]] = set()
+    for index, account in enumerate(accounts):
+        key = (account.api_id, account.user)
+        if key in seen:
+            raise ScenarioError(
+                node.source,
+                f"{node.path}[{index}]",
+                f"api_id {account.api_id!r} with user {account.user!r} is declared twice",
+            )
+        seen.add(key)
+    return tuple(accounts)
+
+
+def _clock(node: _Node) -> ClockSpec:
+    fields = node.mapping(("start", "frozen"))
+    return ClockSpec(
+        start=_optional(fields, "start", _Node.timestamp, None),
+        frozen=_optional(fields, "frozen", _Node.boolean, False),
+    )
+
+
+def _recipient_limits(node: _Node) -> RecipientLimits:
+    fields = node.mapping(("get", "post"))
+    defaults = RecipientLimits()
+    return RecipientLimits(
+        get=_optional(fields, "get", _count, defaults.get),
+        post=_optional(fields, "post", _count, defaults.post),
+    )
+
+
+def _count(node: _Node) -> int:
+    return node.integer(1)
+
+
+_SECTIONS: dict[str, Callable[[_Node], Any]] = {
+    "seed": lambda node: node.integer(),
+    "clock": _clock,
+    "accounts": _accounts,
+    "error_texts": _error_texts,
+    "session_ttl": _positive,
+    "default_balance": _money,
+    "default_charge": _money,
+    "lifecycle": _lifecycle,
+    "recipient_limits": _recipient_limits,
+}
+
+
+def scenario_from_data(data: object, source: str = "<scenario>") -> Scenario:
+    """Validate already-parsed data (a dict, as from YAML or JSON) into a :class:`Scenario`."""
+    if data is None:
+        data = {}
+    root = _Node(source, "", data)
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            source, "", f"expected a mapping at the top level, got {_describe(data)}"
+        )
+    fields = root.mapping(_SECTIONS)
+    values = {key: _SECTIONS[key](node) for key, node in fields.items()}
+    return Scenario(source=source, **values)
+
+
+def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario YAML."""
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as error:
+        detail = " ".join(str(error).split())
+        raise ScenarioError(source, "", f"invalid YAML: {detail}") from None
+    return scenario_from_data(data, source)
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read, parse and validate a scenario file."""
+    source = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(
+            source, "", f"cannot read the file: {error.strerror or error}"
+        ) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(source, "", "the file is not UTF-8 text") from None
+    return load_scenario_text(text, source)

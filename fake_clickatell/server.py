@@ -1,0 +1,344 @@
+"""A small threaded HTTP/1.1 WSGI server, and the fake running in a background thread.
+
+Why not werkzeug's development server: it closes every connection (no keep-alive by default)
+and its ``shutdown()`` waits for a 0.5 s poll. This server keeps connections alive, wakes its
+accept loop through a socket pair so that :meth:`WSGIServer.shutdown` returns at once, and
+gives the app the raw socket (``environ["fake_clickatell.socket"]``) for scripted transport
+faults. Request parsing is the standard library's (``http.server``), which is robust against
+malformed input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import selectors
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_to_bytes
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+    from flask import Flask
+
+    from .core.config import Scenario
+
+#: Longest request line accepted (a GET may carry a long message and 300 recipients).
+MAX_REQUEST_LINE = 1024 * 1024
+#: Largest request body read into memory; for a larger one the app sees a Content-Length over
+#: this limit and an empty body (it answers without reading).
+MAX_BODY = 1024 * 1024
+#: Seconds an idle keep-alive connection is kept open.
+IDLE_TIMEOUT = 75.0
+
+ENVIRON_SOCKET = "fake_clickatell.socket"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One connection: parse each request with http.server, answer it through WSGI."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "fake-clickatell"
+    sys_version = ""
+    server: _ConnectionOwner  # type: ignore[assignment]
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(IDLE_TIMEOUT)
+
+    def handle_one_request(self) -> None:
+        try:
+            self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+            if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                self.requestline = ""
+                self.request_version = ""
+                self.command = ""
+                self.send_error(414)
+                return
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if not self.parse_request():
+                return
+            self._run_wsgi()
+        except (TimeoutError, ConnectionError, OSError):
+            self.close_connection = True
+
+    def _read_body(self) -> tuple[bytes, bool]:
+        """The request body, de-chunked; (b"", True) when it is larger than MAX_BODY."""
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            size = 0
+            while True:
+                line = self.rfile.readline(1024)
+                try:
+                    length = int(line.split(b";", 1)[0].strip() or b"x", 16)
+                except ValueError:
+                    self.close_connection = True
+                    return b"", False
+                if length == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    break
+                size += length
+                if size > MAX_BODY:
+                    self.close_connection = True
+                    return b"", True
+                chunks.append(self.rfile.read(length))
+                self.rfile.readline(3)
+            return b"".join(chunks), False
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            return b"", False
+        if length > MAX_BODY:
+            self.close_connection = True  # the unread body would poison the next request
+            return b"", True
+        return (self.rfile.read(length) if length else b""), False
+
+    def _environ(self, body: bytes, too_large: bool) -> dict[str, Any]:
+        target = self.path
+        if "://" in target.split("?", 1)[0]:  # absolute-form request target
+            target = "/" + target.split("://", 1)[1].partition("/")[2]
+        path, _, query = target.partition("?")
+        host, port = self.server.server_address[:2]
+        client = self.client_address
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": self.command,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
+            "QUERY_STRING": query,
+            "SERVER_NAME": str(host),
+            "SERVER_PORT": str(port),
+            "SERVER_PROTOCOL": self.request_version,
+            "REMOTE_ADDR": client[0] if client else "",
+            "REMOTE_PORT": str(client[1]) if client else "",
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(MAX_BODY + 1) if too_large else str(len(body)),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            ENVIRON_SOCKET: self.connection,
+        }
+        for name, value in self.headers.items():
+            key = "HTTP_" + name.upper().replace("-", "_")
+            if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+                continue
+            environ[key] = f"{environ[key]},{value}" if key in environ else value
+        return environ
+
+    def _run_wsgi(self) -> None:
+        body, too_large = self._read_body()
+        environ = self._environ(body, too_large)
+        response: list[Any] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], object]:
+            response[:] = [status, headers]
+            return lambda data: None  # the legacy write() callable: unused by Flask
+
+        result: Iterable[bytes] = self.server.app(environ, start_response)
+        try:
+            payload = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = response
+        lines = [f"HTTP/1.1 {status}\r\n"]
+        has_length = False
+        for name, value in headers:
+            if name.lower() == "content-length":
+                has_length = True
+            lines.append(f"{name}: {value}\r\n")
+        if not has_length:
+            lines.append(f"Content-Length: {len(payload)}\r\n")
+        if self.close_connection:
+            lines.append("Connection: close\r\n")
+        lines.append("\r\n")
+        head = "".join(lines).encode("latin-1")
+        self.wfile.write(head if self.command == "HEAD" else head + payload)
+        self.wfile.flush()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence http.server's own stderr lines; the app logs each request itself."""
+
+
+class _ConnectionOwner:
+    """What the handler needs from its server (typed for mypy)."""
+
+    app: WSGIApplication
+    server_address: tuple[Any, ...]
+
+
+class WSGIServer(_ConnectionOwner):
+    """A threaded HTTP/1.1 server for one WSGI app: a thread per connection, keep-alive."""
+
+    def __init__(self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.app = app
+        self.socket = socket.create_server((host, port), family=family, backlog=1024)
+        self.socket.setblocking(False)
+        self.server_address = self.socket.getsockname()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def host(self) -> str:
+        """The address the server listens on."""
+        return str(self.server_address[0])
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (the one picked when asked for port 0)."""
+        return int(self.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:8765``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def serve_forever(self) -> None:
+        """Accept connections until :meth:`shutdown`."""
+        selector = selectors.DefaultSelector()
+        selector.register(self.socket, selectors.EVENT_READ)
+        selector.register(self._wake_r, selectors.EVENT_READ)
+        try:
+            while not self._stopping.is_set():
+                for key, _ in selector.select():
+                    if key.fileobj is self._wake_r:
+                        return
+                    self._accept()
+        finally:
+            selector.close()
+            self._stopped.set()
+
+    def _accept(self) -> None:
+        try:
+            conn, address = self.socket.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            return  # e.g. the peer reset the connection before we accepted it
+        conn.setblocking(True)
+        if conn.family in (socket.AF_INET, socket.AF_INET6):
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._lock:
+            self._connections.add(conn)
+        thread = threading.Thread(
+            target=self._serve_connection, args=(conn, address), name="fake-clickatell-conn"
+        )
+        thread.daemon = True
+        thread.start()
+
+    def _serve_connection(self, conn: socket.socket, address: Any) -> None:
+        try:
+            _Handler(conn, address, self)  # type: ignore[arg-type]
+        except Exception:
+            pass
+        finally:
+            with self._lock:
+                self._connections.discard(conn)
+            with contextlib.suppress(OSError):
+                conn.close()
+
+    def shutdown(self) -> None:
+        """Stop accepting, close every open connection, and return at once."""
+        if not self._stopping.is_set():
+            self._stopping.set()
+            with contextlib.suppress(OSError):
+                self._wake_w.send(b"x")
+        self._stopped.wait(timeout=5)
+        self.socket.close()
+        with self._lock:
+            connections = list(self._connections)
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        self._wake_r.close()
+        self._wake_w.close()
+
+
+class FakeServer:
+    """The fake Clickatell in a background thread on 127.0.0.1 (port 0 picks a free port).
+
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`::
+
+        with FakeServer() as fake:
+            httpx.get(fake.url + "/http/auth", params={...})
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        app: Flask | None = None,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        from .app import create_app
+        from .core.config import DEFAULT_SCENARIO
+
+        self.app = app or create_app(scenario or DEFAULT_SCENARIO, log=log)
+        self._host = host
+        self._port = port
+        self._server: WSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL (``http://127.0.0.1:PORT``); the API is under ``url + "/http"``."""
+        if self._server is None:
+            raise RuntimeError("the server is not running")
+        return self._server.url
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on."""
+        if self._server is None:
+            raise RuntimeError("the server is not running")
+        return self._server.port
+
+    def start(self) -> FakeServer:
+        """Bind and start serving in a daemon thread; returns once connections are accepted."""
+        if self._server is not None:
+            return self
+        self._server = WSGIServer(self.app, self._host, self._port)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="fake-clickatell-server", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close every connection."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,112 @@
+"""Test support: a harness that drives one fake app in-process or over a real socket."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask
+
+from fake_clickatell import FakeServer, Scenario
+from fake_clickatell.app import get_state
+from fake_clickatell.core.config import AccountSpec, ClockSpec
+from fake_clickatell.core.gateway import Gateway
+
+#: A fixed virtual start time, so tests never depend on the wall clock.
+T0 = 1_800_000_000.0
+
+TRANSPORTS = ("wsgi", "socket")
+
+
+def frozen(scenario: Scenario | None = None, **changes: Any) -> Scenario:
+    """``scenario`` (default: open mode) with a frozen clock at T0 and a fixed seed."""
+    base = scenario or Scenario()
+    return replace(base, clock=ClockSpec(start=T0, frozen=True), seed=base.seed or 1234, **changes)
+
+
+STRICT = frozen(
+    Scenario(
+        accounts=(
+            AccountSpec("3442105", "demo", "secret", balance=Decimal("12.5")),
+            AccountSpec("3442105", "other", "secret2"),
+            AccountSpec("777", "ice", "cold", frozen=True),
+        )
+    )
+)
+
+
+class Harness:
+    """Drives one fake app, in-process or over a real socket, and reads its admin API."""
+
+    def __init__(self, app: Flask, transport: str, server: FakeServer | None = None) -> None:
+        self.app = app
+        self.transport = transport
+        self.server = server
+        self._client = app.test_client()
+        self._conn: http.client.HTTPConnection | None = None
+        if server is not None:
+            self._conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+
+    @property
+    def gateway(self) -> Gateway:
+        return get_state(self.app).gateway
+
+    def raw(
+        self,
+        method: str,
+        target: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """Send one request as given; returns (status, body bytes, headers)."""
+        headers = dict(headers or {})
+        if self._conn is None:
+            response = self._client.open(target, method=method, data=body, headers=headers)
+            return response.status_code, response.get_data(), dict(response.headers)
+        self._conn.request(method, target, body=body, headers=headers)
+        reply = self._conn.getresponse()
+        data = reply.read()
+        return reply.status, data, dict(reply.getheaders())
+
+    def call(self, command: str, method: str = "GET", **params: Any) -> str:
+        """Call ``/http/<command>`` with form-encoded params; returns the body (HTTP 200 asserted)."""
+        query = urlencode({k: v for k, v in params.items() if v is not None})
+        if method == "GET":
+            status, body, headers = self.raw("GET", f"/http/{command}?{query}")
+        else:
+            status, body, headers = self.raw(
+                method,
+                f"/http/{command}",
+                query.encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
+        assert status == 200, (status, body)
+        assert headers["Content-Type"] == "text/plain; charset=utf-8"
+        return body.decode("utf-8")
+
+    def auth(self, api_id: str = "1", user: str = "u", password: str = "p") -> str:
+        body = self.call("auth", api_id=api_id, user=user, password=password)
+        assert body.startswith("OK: "), body
+        return body[4:]
+
+    def admin(self, path: str, method: str = "GET", payload: object = None) -> Any:
+        body = None if payload is None else json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        status, data, _ = self.raw(method, f"/__admin/{path}", body, headers)
+        assert status == 200, (status, data)
+        return json.loads(data)
+
+    def messages(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.admin("messages")["messages"]
+        return result
+
+    def advance(self, seconds: float) -> None:
+        self.admin("clock", "POST", {"advance": seconds})
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
