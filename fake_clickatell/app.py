@@ -8,6 +8,7 @@ with one lock, and serves the JSON admin API under ``/__admin/``.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 import traceback
@@ -18,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import BaseConverter
 
 from .core.clock import ClockError
 from .core.commands import Params
@@ -69,21 +71,18 @@ def create_app(
     """A Flask app serving a fresh fake (or ``gateway``), configured by ``scenario``."""
     app = Flask("fake_clickatell")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # No redirects, ever: "/http//auth" or "/__admin/clock/" are answered, not bounced with a 308.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     state = FakeState(gateway or Gateway(scenario, time_source=time_source), log=log)
     app.extensions[_EXTENSION] = state
 
-    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-    app.add_url_rule("/http", "api_root", _api_view, methods=methods, defaults={"command": ""})
-    app.add_url_rule("/http/", "api_slash", _api_view, methods=methods, defaults={"command": ""})
-    app.add_url_rule("/http/<path:command>", "api", _api_view, methods=methods)
-    for prefix in ("http_batch", "utils", "mms"):
-        app.add_url_rule(
-            f"/{prefix}/<path:command>",
-            f"api_{prefix}",
-            _api_view,
-            methods=methods,
-            defaults={"prefix": prefix},
-        )
+    # Every method reaches the API views: anything but a form POST reads the query string only.
+    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND", "TRACE"]
+    app.url_map.converters["rest"] = _RestOfPath
+    prefix = "/<any(http, http_batch, utils, mms):prefix>"
+    for rule in (prefix, prefix + "/<rest:command>"):
+        app.add_url_rule(rule, rule, _api_view, methods=methods)
 
     app.add_url_rule("/__admin/messages", "admin_messages", _admin_messages)
     app.add_url_rule("/__admin/requests", "admin_requests", _admin_requests)
@@ -96,6 +95,13 @@ def create_app(
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_log_request)
     return app
+
+
+class _RestOfPath(BaseConverter):
+    """Whatever follows the prefix, empty or with more slashes (``/http//auth``)."""
+
+    regex = ".*"
+    part_isolating = False
 
 
 def _state() -> FakeState:
@@ -136,7 +142,7 @@ def _command_name(prefix: str, command: str) -> str:
     return name if prefix == "http" else f"{prefix}/{name}"
 
 
-def _api_view(command: str, prefix: str = "http") -> Response:
+def _api_view(prefix: str, command: str = "") -> Response:
     state = _state()
     try:
         params, oversized = request_params(), False
@@ -199,21 +205,29 @@ def _admin_clock() -> Response:
     unknown = set(payload) - {"advance", "set", "freeze"}
     if unknown:
         return _bad_request(f"unknown keys: {', '.join(sorted(unknown))}")
+    if "freeze" in payload and not isinstance(payload["freeze"], bool):
+        return _bad_request("freeze: expected true or false")
+    for key in ("set", "advance"):
+        if key in payload and not _is_number(payload[key]):
+            return _bad_request(f"{key}: expected a finite number, got {payload[key]!r}")
+    if payload.get("advance", 0) < 0:
+        return _bad_request("advance: the clock only moves forward")
     with state.lock:
-        clock = state.gateway.clock
+        gateway = state.gateway
         try:
             if "freeze" in payload:
-                if not isinstance(payload["freeze"], bool):
-                    return _bad_request("freeze: expected true or false")
-                clock.freeze() if payload["freeze"] else clock.unfreeze()
+                gateway.freeze_clock(payload["freeze"])
             if "set" in payload:
-                clock.set(payload["set"])
+                gateway.set_clock(payload["set"])
             if "advance" in payload:
-                clock.advance(payload["advance"])
+                gateway.advance_clock(payload["advance"])
         except ClockError as error:
             return _bad_request(str(error))
-        state.gateway.tick()
-        return _json(state.gateway.clock_json())
+        return _json(gateway.clock_json())
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _admin_scenario() -> Response:
@@ -258,7 +272,8 @@ def _unexpected_error(error: Exception) -> Response:
 def _log_request(response: Response) -> Response:
     state = _state()
     if state.log is not None:
-        query = urlencode(mask_params(dict(parse_qsl(request.query_string.decode("latin-1")))))
+        pairs = parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True)
+        query = urlencode(mask_params(dict(pairs)), safe="*")
         target = request.path + (f"?{query}" if query else "")
         body = response.get_data(as_text=True) if response.content_type == TEXT_PLAIN else ""
         preview = body.replace("\n", " | ")

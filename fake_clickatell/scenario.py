@@ -56,7 +56,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
         if key in mapping:
             mark = key_node.start_mark
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark
+                None, None, f"duplicate key {key!r}", mark
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
@@ -378,9 +378,13 @@ def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
     """Parse and validate scenario YAML."""
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = "; ".join(part for part in (error.context, error.problem) if part)
+        raise ScenarioError(source, where, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as error:
-        detail = " ".join(str(error).split())
-        raise ScenarioError(source, "", f"invalid YAML: {detail}") from None
+        raise ScenarioError(source, "", f"invalid YAML: {error}") from None
     return scenario_from_data(data, source)
 
 

@@ -42,6 +42,10 @@ class _Handler(BaseHTTPRequestHandler):
     """One connection: parse each request with http.server, answer it through WSGI."""
 
     protocol_version = "HTTP/1.1"
+    # Answer even a garbled request line with a status line (the default, HTTP/0.9, has none).
+    default_request_version = "HTTP/1.0"
+    error_message_format = "%(code)d %(message)s"
+    error_content_type = "text/plain; charset=utf-8"
     server_version = "fake-clickatell"
     sys_version = ""
     server: _ConnectionOwner  # type: ignore[assignment]
@@ -133,8 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
         }
         for name, value in self.headers.items():
             key = "HTTP_" + name.upper().replace("-", "_")
-            if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
-                continue
+            if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH", "HTTP_TRANSFER_ENCODING"):
+                continue  # the body is already de-chunked and measured
             environ[key] = f"{environ[key]},{value}" if key in environ else value
         return environ
 

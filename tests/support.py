@@ -73,7 +73,7 @@ class Harness:
         return reply.status, data, dict(reply.getheaders())
 
     def call(self, command: str, method: str = "GET", **params: Any) -> str:
-        """Call ``/http/<command>`` with form-encoded params; returns the body (HTTP 200 asserted)."""
+        """Call ``/http/<command>`` with form-encoded params; the body (HTTP 200 asserted)."""
         query = urlencode({k: v for k, v in params.items() if v is not None})
         if method == "GET":
             status, body, headers = self.raw("GET", f"/http/{command}?{query}")

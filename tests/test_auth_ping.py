@@ -75,7 +75,8 @@ def test_auth_gives_a_new_session_each_time(strict: Harness):
 def test_auth_open_mode(fake: Harness, params: dict[str, str], expected: str):
     body = fake.call("auth", **params)
     if expected == "OK":
-        assert body.startswith("OK: ") and SESSION_ID.fullmatch(body[4:])
+        assert body.startswith("OK: ")
+        assert SESSION_ID.fullmatch(body[4:])
     else:
         assert body == expected
 

@@ -472,7 +472,7 @@ def test_post_with_another_content_type_carries_no_parameters(fake: Harness):
 
 def test_get_ignores_its_body(fake: Harness):
     session = fake.auth()
-    status, body, _ = fake.raw(
+    _, body, _ = fake.raw(
         "GET",
         f"/http/sendmsg?session_id={session}&to=27999000001&text=q",
         b"text=body",
@@ -484,7 +484,7 @@ def test_get_ignores_its_body(fake: Harness):
 
 def test_php_suffix_is_the_same_command(fake: Harness):
     session = fake.auth()
-    status, body, _ = fake.raw(
+    _, body, _ = fake.raw(
         "GET", f"/http/sendmsg.php?session_id={session}&to=27999000001&text=hi"
     )
     assert body == f"ID: {last_message(fake)['apimsgid']}".encode()

@@ -121,6 +121,29 @@ class Gateway:
         self.timeline.run_due(now)
         return now
 
+    # Clock control goes through the gateway so that whatever became due on the way is applied
+    # at its own time, and nothing that already ended comes back when the clock is set back.
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the virtual clock forward (``ClockError`` if ``seconds`` < 0)."""
+        self.tick()
+        self.clock.advance(seconds)
+        self.tick()
+
+    def set_clock(self, unix_time: float) -> None:
+        """Jump the virtual clock to ``unix_time``, forwards or backwards."""
+        self.sessions.sweep(self.tick())
+        self.clock.set(unix_time)
+        self.tick()
+
+    def freeze_clock(self, frozen: bool = True) -> None:
+        """Stop the virtual clock (``frozen``) or let it follow the wall clock again."""
+        self.tick()
+        if frozen:
+            self.clock.freeze()
+        else:
+            self.clock.unfreeze()
+
     # -- requests ------------------------------------------------------------------------
 
     def handle(self, request: ApiRequest) -> Outcome:

@@ -40,7 +40,7 @@ class SessionStore:
         """Open a new session for ``account``."""
         self._created += 1
         if self._created % _SWEEP_EVERY == 0:
-            self._sessions = {k: s for k, s in self._sessions.items() if not s.expired(now)}
+            self.sweep(now)
         session = Session(ids.new_id(self._sessions), account, now, now, ttl)
         self._sessions[session.session_id] = session
         return session
@@ -55,6 +55,10 @@ class SessionStore:
             return None
         session.last_used = now
         return session
+
+    def sweep(self, now: float) -> None:
+        """Drop every session expired by ``now``."""
+        self._sessions = {k: s for k, s in self._sessions.items() if not s.expired(now)}
 
     def expire(self, session_id: str) -> bool:
         """End a session now (scenario rules use this); True if it existed."""

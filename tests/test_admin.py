@@ -1,0 +1,142 @@
+"""The JSON admin API under /__admin/: messages, journal, reset, clock, scenario."""
+
+from __future__ import annotations
+
+import json
+
+from fake_clickatell import create_app
+from fake_clickatell.core.journal import MASK
+
+from .support import T0, Harness, frozen
+
+SCENARIO_YAML = b"""
+seed: 7
+clock: {start: 2027-01-15T08:00:00Z, frozen: true}
+accounts:
+  - {api_id: 3442105, user: demo, password: secret, balance: 12.5}
+"""
+
+
+def test_messages_show_every_accepted_message(fake: Harness):
+    session = fake.auth("3442105", "demo", "pw")
+    body = fake.call(
+        "sendmsg",
+        session_id=session,
+        to="27999000001,27999000002",
+        text="caf\u00e9",
+        charset="UTF-8",
+        climsgid="c1",
+        **{"from": "ACME"},
+    )
+    messages = fake.messages()
+    assert [line.split(" ")[1] for line in body.split("\n")] == [m["apimsgid"] for m in messages]
+    first = messages[0]
+    assert first == {
+        "apimsgid": first["apimsgid"],
+        "climsgid": "c1",
+        "api_id": "3442105",
+        "user": "demo",
+        "to": "27999000001",
+        "from": "ACME",
+        "text": "caf\u00e9",
+        "unicode": False,
+        "coding": "gsm7",
+        "udh": None,
+        "data": None,
+        "parts": 1,
+        "charge": "1",
+        "status": "003",
+        "status_history": [{"status": "003", "time": T0}],
+        "accepted_at": T0,
+        "release_at": T0,
+        "options": first["options"],
+    }
+
+
+def test_requests_journal_masks_passwords(fake: Harness):
+    fake.call("auth", api_id="1", user="u", password="hunter2")
+    fake.call("getbalance", api_id="1", user="u", password="hunter2")
+    journal = fake.admin("requests")
+    assert journal["total"] == 2
+    first, second = journal["requests"]
+    assert first["params"] == {"api_id": "1", "user": "u", "password": MASK}
+    assert first["command"] == "auth"
+    assert first["path"] == "/http/auth"
+    assert first["body"].startswith("OK: ")
+    assert second["body"] == "Credit: 100.00"
+    assert "hunter2" not in json.dumps(journal)
+
+
+def test_requests_journal_is_bounded():
+    from fake_clickatell.core.gateway import Gateway
+
+    gateway = Gateway(frozen(), time_source=lambda: T0, journal_limit=3)
+    app = create_app(gateway=gateway)
+    client = app.test_client()
+    for _ in range(5):
+        client.get("/http/ping?session_id=x")
+    journal = client.get("/__admin/requests").get_json()
+    assert journal["limit"] == 3
+    assert journal["total"] == 5
+    assert [entry["seq"] for entry in journal["requests"]] == [3, 4, 5]
+
+
+def test_reset_goes_back_to_the_initial_state(fake: Harness):
+    session = fake.auth()
+    fake.call("sendmsg", session_id=session, to="27999000001", text="hi")
+    fake.advance(100)
+    assert fake.admin("reset", "POST")["reset"] is True
+    assert fake.messages() == []
+    assert fake.admin("requests")["requests"] == []
+    assert fake.admin("clock") == {"now": T0, "frozen": True}
+    assert fake.call("ping", session_id=session) == "ERR: 003, Session ID expired"
+    assert fake.call("getbalance", api_id="1", user="u", password="p") == "Credit: 100.00"
+
+
+def test_reset_repeats_ids_with_a_seed(fake: Harness):
+    first = fake.auth()
+    fake.admin("reset", "POST")
+    assert fake.auth() == first
+
+
+def test_put_scenario_replaces_and_resets(fake: Harness):
+    fake.auth()
+    status, body, _ = fake.raw("PUT", "/__admin/scenario", SCENARIO_YAML, {"Content-Type": "application/yaml"})
+    assert status == 200, body
+    assert json.loads(body)["accounts"] == 1
+    assert fake.call("auth", api_id="1", user="u", password="p") == "ERR: 108, Invalid or missing api_id"
+    session = fake.auth("3442105", "demo", "secret")
+    assert fake.call("getbalance", session_id=session) == "Credit: 12.50"
+    assert fake.admin("clock") == {"now": T0, "frozen": True}
+
+
+def test_put_scenario_rejects_a_bad_one_and_keeps_the_old(fake: Harness):
+    status, body, _ = fake.raw("PUT", "/__admin/scenario", b"accounts:\n  - {api_id: 1, user: u}\n")
+    assert status == 400
+    assert json.loads(body)["error"] == (
+        "<PUT /__admin/scenario>: accounts[0].password: required key is missing"
+    )
+    assert fake.auth().isalnum()  # still open mode
+
+
+def test_put_scenario_rejects_non_utf8(fake: Harness):
+    status, body, _ = fake.raw("PUT", "/__admin/scenario", b"\xff\xfe")
+    assert status == 400
+    assert "UTF-8" in json.loads(body)["error"]
+
+
+def test_accounts_view(strict: Harness):
+    accounts = strict.admin("accounts")["accounts"]
+    assert accounts[0] == {"api_id": "3442105", "user": "demo", "balance": "12.5", "frozen": False}
+    assert accounts[2]["frozen"] is True
+
+
+def test_unknown_admin_path_is_a_plain_404(fake: Harness):
+    status, body, headers = fake.raw("GET", "/__admin/nothing")
+    assert (status, body) == (404, b"404 Not Found")
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_wrong_method_on_admin_is_405(fake: Harness):
+    status, body, _ = fake.raw("DELETE", "/__admin/messages")
+    assert (status, body) == (405, b"405 Method Not Allowed")

@@ -1,0 +1,110 @@
+"""The ``fake-clickatell`` command: serve (URL line, request log, clean Ctrl-C) and check."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fake_clickatell.cli import main
+
+URL_LINE = re.compile(r"serving on (http://127\.0\.0\.1:(\d+))")
+
+
+def start(*args: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fake_clickatell", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = URL_LINE.search(line)
+    assert match, line
+    return process, match[1]
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process, url = start()
+    yield process, url
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.status == 200
+        return response.read().decode()
+
+
+def test_serve_prints_its_url_logs_requests_and_stops_on_ctrl_c(served):
+    process, url = served
+    assert get(f"{url}/http/auth?api_id=1&user=u&password=hunter2").startswith("OK: ")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Traceback" not in stderr
+    log = [line for line in stderr.splitlines() if "/http/auth" in line]
+    assert len(log) == 1
+    assert '"GET /http/auth?api_id=1&user=u&password=********" 200 OK: ' in log[0]
+    assert "hunter2" not in stderr
+    assert stderr.rstrip().endswith("fake-clickatell: stopped")
+
+
+def test_serve_stops_on_sigterm(served):
+    process, url = served
+    assert get(f"{url}/http/ping?session_id=x") == "ERR: 003, Session ID expired"
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=10)
+    assert process.returncode == 0
+
+
+def test_serve_with_a_scenario(tmp_path: Path):
+    path = tmp_path / "s.yaml"
+    path.write_text("accounts:\n  - {api_id: 9, user: u, password: p, balance: 3}\n")
+    process, url = start("--scenario", str(path), "--quiet")
+    try:
+        assert get(f"{url}/http/getbalance?api_id=9&user=u&password=p") == "Credit: 3.00"
+        assert get(f"{url}/http/getbalance?api_id=1&user=u&password=p") == (
+            "ERR: 108, Invalid or missing api_id"
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=10)
+    assert "/http/getbalance" not in stderr  # --quiet
+
+
+def test_serve_refuses_a_broken_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    path = tmp_path / "bad.yaml"
+    path.write_text("seed: x\n")
+    assert main(["serve", "--port", "0", "--scenario", str(path)]) == 2
+    assert capsys.readouterr().err == f"fake-clickatell: {path}: seed: expected an integer, got 'x'\n"
+
+
+def test_check_validates_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    good = tmp_path / "good.yaml"
+    good.write_text("seed: 1\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sed: 1\n")
+    assert main(["check", str(good)]) == 0
+    assert main(["check", str(good), str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert f"{good}: ok" in captured.out
+    assert captured.err.startswith(f"{bad}: sed: unknown key; expected one of seed, ")
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "fake-clickatell"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout.startswith("fake-clickatell ")

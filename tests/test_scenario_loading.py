@@ -1,0 +1,128 @@
+"""Scenario files: valid ones load into frozen values; broken ones give an exact, located error."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from fake_clickatell import ScenarioError, load_scenario, load_scenario_text
+from fake_clickatell.core.config import AccountSpec, StatusStep
+
+
+def test_accounts_and_settings_load(tmp_path: Path):
+    path = tmp_path / "ok.yaml"
+    path.write_text(
+        """
+seed: 42
+session_ttl: 600
+default_balance: 50
+default_charge: "0.8"
+clock: {start: 1800000000, frozen: true}
+error_texts: {"108": "Invalid or missing API ID"}
+recipient_limits: {get: 100, post: 300}
+lifecycle:
+  - {status: "003"}
+  - {status: 4, after: 2.5}
+accounts:
+  - api_id: 3442105
+    user: demo
+    password: "0123"
+    balance: 12.50
+    frozen: false
+    session_ttl: 60
+    dial_prefix: "27"
+    error_texts: {301: "No Credit Left"}
+""",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(path)
+    assert scenario.source == str(path)
+    assert scenario.seed == 42
+    assert scenario.session_ttl == 600
+    assert scenario.default_balance == Decimal(50)
+    assert scenario.default_charge == Decimal("0.8")
+    assert scenario.clock.start == 1_800_000_000
+    assert scenario.clock.frozen is True
+    assert dict(scenario.error_texts) == {108: "Invalid or missing API ID"}
+    assert (scenario.recipient_limits.get, scenario.recipient_limits.post) == (100, 300)
+    assert scenario.lifecycle == (StatusStep(3, 0), StatusStep(4, 2.5))
+    (account,) = scenario.accounts
+    assert account == AccountSpec(
+        "3442105",
+        "demo",
+        "0123",
+        balance=Decimal("12.5"),
+        session_ttl=60,
+        dial_prefix="27",
+        error_texts=account.error_texts,
+    )
+    assert dict(account.error_texts) == {301: "No Credit Left"}
+    assert scenario.strict
+
+
+def test_empty_file_is_open_mode():
+    scenario = load_scenario_text("", "empty.yaml")
+    assert not scenario.strict
+    assert scenario.accounts == ()
+
+
+def test_iso_clock_start():
+    scenario = load_scenario_text("clock: {start: '2027-01-15T08:00:00Z'}", "c.yaml")
+    assert scenario.clock.start == 1_800_000_000
+
+
+BROKEN = [
+    ("- just\n- a list\n", "b.yaml: expected a mapping at the top level, got a list"),
+    ("acounts: []\n", "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits"),
+    ("accounts: {api_id: 1}\n", "b.yaml: accounts: expected a list, got a mapping"),
+    ("accounts:\n  - {api_id: 1, user: u}\n", "b.yaml: accounts[0].password: required key is missing"),
+    ("accounts:\n  - {api_id: 1, user: u, password: p, balance: lots}\n", "b.yaml: accounts[0].balance: expected a number >= 0, got 'lots'"),
+    ("accounts:\n  - {api_id: 1, user: u, password: p, balance: -1}\n", "b.yaml: accounts[0].balance: expected a number >= 0, got -1"),
+    ("accounts:\n  - {api_id: 1, user: u, password: p, frozen: 'no'}\n", "b.yaml: accounts[0].frozen: expected true or false, got 'no'"),
+    ("accounts:\n  - {api_id: 1, user: u, password: p, pasword: q}\n", "b.yaml: accounts[0].pasword: unknown key; expected one of api_id, user, password, balance, frozen, session_ttl, error_texts, dial_prefix"),
+    ("accounts:\n  - {api_id: [1], user: u, password: p}\n", "b.yaml: accounts[0].api_id: expected a non-empty string, got a list"),
+    ("accounts:\n  - {api_id: '', user: u, password: p}\n", "b.yaml: accounts[0].api_id: expected a non-empty string, got ''"),
+    ("accounts:\n  - {api_id: 1, user: u, password: p}\n  - {api_id: 1, user: u, password: q}\n", "b.yaml: accounts[1]: api_id '1' with user 'u' is declared twice"),
+    ("accounts:\n  - {api_id: 1, user: u, password: p, dial_prefix: '+27'}\n", "b.yaml: accounts[0].dial_prefix: expected a country calling code of digits, such as 27, got '+27'"),
+    ("accounts:\n  - {api_id: 1, user: u, password: p, session_ttl: 0}\n", "b.yaml: accounts[0].session_ttl: expected a number > 0, got 0"),
+    ("seed: abc\n", "b.yaml: seed: expected an integer, got 'abc'"),
+    ("seed: true\n", "b.yaml: seed: expected an integer, got True"),
+    ("clock: {start: yesterday}\n", "b.yaml: clock.start: expected a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, got 'yesterday'"),
+    ("clock: {frozen: 1}\n", "b.yaml: clock.frozen: expected true or false, got 1"),
+    ("error_texts: {1000: x}\n", "b.yaml: error_texts.1000: expected an error code from 001 to 999, got 1000"),
+    ("error_texts: {108: ''}\n", "b.yaml: error_texts.108: expected a non-empty string, got ''"),
+    ("error_texts: {108: \"two\\nlines\"}\n", "b.yaml: error_texts.108: expected a single line of text, got 'two\\nlines'"),
+    ("lifecycle: []\n", "b.yaml: lifecycle: expected at least one status step, got a list"),
+    ("lifecycle:\n  - {status: 13}\n", "b.yaml: lifecycle[0].status: expected a message status (001, 002, 003, 004, 005, 006, 007, 008, 009, 010, 011, 012, 014), got 13"),
+    ("lifecycle:\n  - {status: 4, after: -1}\n", "b.yaml: lifecycle[0].after: expected a number >= 0, got -1"),
+    ("recipient_limits: {get: 0}\n", "b.yaml: recipient_limits.get: expected an integer >= 1, got 0"),
+    ("session_ttl: .inf\n", "b.yaml: session_ttl: expected a number > 0, got inf"),
+    ("seed: 1\nseed: 2\n", "b.yaml: line 2, column 1: invalid YAML: duplicate key 'seed'"),
+    ("accounts: [\n", "b.yaml: line 2, column 1: invalid YAML: while parsing a flow node; expected the node content, but found '<stream end>'"),
+    # safe loading: no Python objects, ever
+    ("!!python/object/apply:os.system ['true']\n", "b.yaml: line 1, column 1: invalid YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BROKEN)
+def test_broken_scenarios_name_file_path_and_expectation(text: str, message: str):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "b.yaml")
+    assert str(info.value) == message
+
+
+def test_unreadable_file(tmp_path: Path):
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(missing)
+    assert str(info.value) == f"{missing}: cannot read the file: No such file or directory"
+
+
+def test_non_utf8_file(tmp_path: Path):
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"seed: 1 # caf\xe9\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert str(info.value) == f"{path}: the file is not UTF-8 text"

@@ -1,0 +1,155 @@
+"""The HTTP/1.1 server under the app: keep-alive, odd requests over a raw socket, fast stop."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from fake_clickatell import FakeServer
+
+from .support import frozen
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    with FakeServer(frozen()) as running:
+        yield running
+
+
+def exchange(server: FakeServer, raw: bytes, *, timeout: float = 5) -> bytes:
+    """Send raw bytes, read until the server closes the connection or the timeout."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as sock:
+        sock.sendall(raw)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except TimeoutError:
+            pass
+        return b"".join(chunks)
+
+
+def split_response(data: bytes) -> tuple[str, dict[str, str], bytes]:
+    head, _, body = data.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines)}
+    return status, headers, body
+
+
+def test_url_is_loopback_with_the_picked_port(server: FakeServer):
+    assert server.url == f"http://127.0.0.1:{server.port}"
+    assert server.port > 0
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(server: FakeServer):
+    request = b"GET /http/ping?session_id=x HTTP/1.1\r\nHost: t\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        for _ in range(3):
+            sock.sendall(request)
+            data = b""
+            while not data.endswith(b"ERR: 003, Session ID expired"):
+                data += sock.recv(4096)
+            status, headers, body = split_response(data)
+            assert status == "HTTP/1.1 200 OK"
+            assert headers["content-length"] == str(len(body))
+            assert "connection" not in headers
+
+
+def test_connection_close_is_honoured(server: FakeServer):
+    data = exchange(server, b"GET /http/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    status, headers, body = split_response(data)
+    assert (status, body) == ("HTTP/1.1 200 OK", b"ERR: 005, Missing session ID")
+    assert headers["connection"] == "close"
+
+
+def test_http_1_0_closes_after_the_reply(server: FakeServer):
+    data = exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n")
+    assert split_response(data)[2] == b"ERR: 005, Missing session ID"
+
+
+def test_chunked_post_body(server: FakeServer):
+    body = b"api_id=1&user=u&password=p"
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    data = exchange(
+        server,
+        b"POST /http/auth HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + chunked,
+    )
+    assert split_response(data)[2].startswith(b"OK: ")
+
+
+def test_expect_100_continue(server: FakeServer):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /http/auth HTTP/1.1\r\nHost: t\r\nContent-Length: 26\r\nExpect: 100-continue\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\n"
+        )
+        assert sock.recv(1024).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(b"api_id=1&user=u&password=p")
+        data = b""
+        while chunk := sock.recv(4096):
+            data += chunk
+    assert split_response(data)[2].startswith(b"OK: ")
+
+
+def test_too_large_body_is_answered_in_the_grammar(server: FakeServer):
+    head = (
+        b"POST /http/sendmsg HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: %d\r\n\r\n" % (2 * 1024 * 1024)
+    )
+    data = exchange(server, head + b"to=1&text=" + b"x" * 1000)
+    status, headers, body = split_response(data)
+    assert (status, body) == ("HTTP/1.1 200 OK", b"ERR: 101, Invalid or missing parameters")
+    assert headers["connection"] == "close"
+
+
+def test_head_has_no_body(server: FakeServer):
+    data = exchange(server, b"HEAD /http/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    status, headers, body = split_response(data)
+    assert status == "HTTP/1.1 200 OK"
+    assert headers["content-length"] == str(len(b"ERR: 005, Missing session ID"))
+    assert body == b""
+
+
+def test_absolute_form_request_target(server: FakeServer):
+    data = exchange(server, b"GET http://example.invalid/http/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    assert split_response(data)[2] == b"ERR: 005, Missing session ID"
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"NONSENSE\r\n\r\n", "HTTP/1.1 400"),
+        (b"GET /http/ping HTTP/9.9\r\n\r\n", "HTTP/1.1 505"),
+        (b"GET /http/ping HTTP/1.1\r\nX-Long: " + b"x" * 70000 + b"\r\n\r\n", "HTTP/1.1 431"),
+        (b"\x00\x01\x02\xff\r\n\r\n", "HTTP/1.1 400"),
+    ],
+)
+def test_malformed_requests_get_http_errors_not_crashes(server: FakeServer, raw: bytes, status: str):
+    data = exchange(server, raw)
+    assert data.decode("latin-1").startswith(status), data
+    # and the server still serves
+    assert split_response(exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n"))[2] == b"ERR: 005, Missing session ID"
+
+
+def test_client_vanishing_mid_request_does_not_hurt(server: FakeServer):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"POST /http/auth HTTP/1.1\r\nContent-Length: 100\r\n\r\napi_id=1")
+    assert split_response(exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n"))[2] == b"ERR: 005, Missing session ID"
+
+
+def test_stop_closes_idle_keep_alive_connections_and_the_listener():
+    # How fast stop() is lives in benchmarks/; here: it does not wait for idle clients.
+    fake = FakeServer(frozen()).start()
+    port = fake.port
+    idle = socket.create_connection(("127.0.0.1", port), timeout=5)
+    idle.sendall(b"GET /http/ping HTTP/1.1\r\nHost: t\r\n\r\n")
+    idle.recv(4096)
+    fake.stop()
+    assert idle.recv(4096) == b""  # the server closed the idle connection
+    idle.close()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1)
