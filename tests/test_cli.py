@@ -39,7 +39,7 @@ def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
     yield process, url
     if process.poll() is None:
         process.kill()
-        process.wait()
+    process.communicate()
 
 
 def get(url: str) -> str:

@@ -72,3 +72,5 @@ def test_readme_serve_command_in_a_fresh_clone(tmp_path: Path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
