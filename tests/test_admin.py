@@ -101,10 +101,15 @@ def test_reset_repeats_ids_with_a_seed(fake: Harness):
 
 def test_put_scenario_replaces_and_resets(fake: Harness):
     fake.auth()
-    status, body, _ = fake.raw("PUT", "/__admin/scenario", SCENARIO_YAML, {"Content-Type": "application/yaml"})
+    status, body, _ = fake.raw(
+        "PUT", "/__admin/scenario", SCENARIO_YAML, {"Content-Type": "application/yaml"}
+    )
     assert status == 200, body
     assert json.loads(body)["accounts"] == 1
-    assert fake.call("auth", api_id="1", user="u", password="p") == "ERR: 108, Invalid or missing api_id"
+    assert (
+        fake.call("auth", api_id="1", user="u", password="p")
+        == "ERR: 108, Invalid or missing api_id"
+    )
     session = fake.auth("3442105", "demo", "secret")
     assert fake.call("getbalance", session_id=session) == "Credit: 12.50"
     assert fake.admin("clock") == {"now": T0, "frozen": True}

@@ -45,7 +45,8 @@ def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
 def get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200
-        return response.read().decode()
+        body: bytes = response.read()
+        return body.decode()
 
 
 def test_serve_prints_its_url_logs_requests_and_stops_on_ctrl_c(served):
@@ -89,7 +90,9 @@ def test_serve_refuses_a_broken_scenario(tmp_path: Path, capsys: pytest.CaptureF
     path = tmp_path / "bad.yaml"
     path.write_text("seed: x\n")
     assert main(["serve", "--port", "0", "--scenario", str(path)]) == 2
-    assert capsys.readouterr().err == f"fake-clickatell: {path}: seed: expected an integer, got 'x'\n"
+    assert (
+        capsys.readouterr().err == f"fake-clickatell: {path}: seed: expected an integer, got 'x'\n"
+    )
 
 
 def test_check_validates_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -8,9 +8,26 @@ from pathlib import Path
 import fake_clickatell.core
 
 FORBIDDEN = {
-    "asyncio", "flask", "http", "httpx", "io", "os", "pathlib", "requests", "selectors",
-    "shutil", "signal", "socket", "socketserver", "subprocess", "sys", "threading", "time",
-    "urllib", "werkzeug", "yaml",
+    "asyncio",
+    "flask",
+    "http",
+    "httpx",
+    "io",
+    "os",
+    "pathlib",
+    "requests",
+    "selectors",
+    "shutil",
+    "signal",
+    "socket",
+    "socketserver",
+    "subprocess",
+    "sys",
+    "threading",
+    "time",
+    "urllib",
+    "werkzeug",
+    "yaml",
 }
 
 

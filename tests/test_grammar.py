@@ -37,7 +37,10 @@ EXAMPLES: list[tuple[Reply, str]] = [
     (Ok("605"), "OK: 605"),
     (BareOk(), "OK"),
     (ApiError(1, "Authentication failed"), "ERR: 001, Authentication failed"),
-    (ApiError(130, "Maximum MT limit exceeded until 1700000000"), "ERR: 130, Maximum MT limit exceeded until 1700000000"),
+    (
+        ApiError(130, "Maximum MT limit exceeded until 1700000000"),
+        "ERR: 130, Maximum MT limit exceeded until 1700000000",
+    ),
     (PlainError(COVERAGE_FAIL_SENTENCE), f"ERR: {COVERAGE_FAIL_SENTENCE}"),
     (Accepted(ID), f"ID: {ID}"),
     (
@@ -70,7 +73,18 @@ def test_render_is_exact_and_parse_inverts_it(reply: Reply, body: str):
 
 @pytest.mark.parametrize(
     "body",
-    ["", "OK:", "ok: x", "ERR 001, x", "ID:", "ID: a\nnonsense", "Credit: lots", "Status: 004", "\n", "<html>"],
+    [
+        "",
+        "OK:",
+        "ok: x",
+        "ERR 001, x",
+        "ID:",
+        "ID: a\nnonsense",
+        "Credit: lots",
+        "Status: 004",
+        "\n",
+        "<html>",
+    ],
 )
 def test_parse_rejects_bodies_outside_the_grammar(body: str):
     with pytest.raises(GrammarError) as info:
@@ -80,7 +94,16 @@ def test_parse_rejects_bodies_outside_the_grammar(body: str):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [("1", "1"), ("1.0", "1"), ("0.80", "0.8"), ("100", "100"), ("1E+2", "100"), ("2.50", "2.5"), ("0", "0"), ("0.000", "0")],
+    [
+        ("1", "1"),
+        ("1.0", "1"),
+        ("0.80", "0.8"),
+        ("100", "100"),
+        ("1E+2", "100"),
+        ("2.50", "2.5"),
+        ("0", "0"),
+        ("0.000", "0"),
+    ],
 )
 def test_format_decimal_is_the_shortest_plain_form(value: str, text: str):
     assert format_decimal(Decimal(value)) == text

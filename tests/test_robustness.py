@@ -6,6 +6,7 @@ import io
 import string
 
 import pytest
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
@@ -20,21 +21,55 @@ from .support import frozen
 API_PREFIXES = ("/http/", "/http_batch/", "/utils/", "/mms/")
 COMMANDS = ["auth", "ping", "sendmsg", "querymsg", "delmsg", "getbalance", "getmsgcharge"]
 NAMES = [
-    "api_id", "user", "password", "session_id", "to", "text", "from", "unicode", "concat",
-    "climsgid", "CliMsgId", "apimsgid", "APIMSGID", "callback", "msg_callback", "deliv_ack",
-    "deliv_time", "scheduled_time", "max_credits", "req_feat", "queue", "escalate", "mo",
-    "msg_type", "udh", "data", "binary", "validity", "charset", "", "x",
+    "api_id",
+    "user",
+    "password",
+    "session_id",
+    "to",
+    "text",
+    "from",
+    "unicode",
+    "concat",
+    "climsgid",
+    "CliMsgId",
+    "apimsgid",
+    "APIMSGID",
+    "callback",
+    "msg_callback",
+    "deliv_ack",
+    "deliv_time",
+    "scheduled_time",
+    "max_credits",
+    "req_feat",
+    "queue",
+    "escalate",
+    "mo",
+    "msg_type",
+    "udh",
+    "data",
+    "binary",
+    "validity",
+    "charset",
+    "",
+    "x",
 ]
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "PROPFIND", "TRACE"]
 CONTENT_TYPES = [
-    None, "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=latin-1",
-    "multipart/form-data; boundary=x", "application/json", "text/plain", "application/octet-stream",
+    None,
+    "application/x-www-form-urlencoded",
+    "application/x-www-form-urlencoded; charset=latin-1",
+    "multipart/form-data; boundary=x",
+    "application/json",
+    "text/plain",
+    "application/octet-stream",
     "garbage/;;;",
 ]
 
 _segment = st.one_of(
     st.sampled_from([*COMMANDS, *[c + ".php" for c in COMMANDS], "", "..", "%00", "routeCoverage"]),
-    st.text(string.printable.strip() + "éΩ", max_size=12).map(lambda s: s.replace("?", "").replace("#", "")),
+    st.text(string.printable.strip() + "éΩ", max_size=12).map(
+        lambda s: s.replace("?", "").replace("#", "")
+    ),
 )
 paths = st.builds(
     lambda prefix, segments: prefix + "/".join(segments),
@@ -42,7 +77,9 @@ paths = st.builds(
     st.lists(_segment, min_size=0, max_size=3),
 )
 _values = st.one_of(
-    st.sampled_from(["1", "0", "-1", "", "27999000001", "27999000001,123", "00", "ffff", "%", "%zz", "+"]),
+    st.sampled_from(
+        ["1", "0", "-1", "", "27999000001", "27999000001,123", "00", "ffff", "%", "%zz", "+"]
+    ),
     st.text(max_size=30).map(lambda t: t.encode("utf-8").decode("latin-1")),
     st.binary(max_size=30).map(lambda b: b.decode("latin-1")),
 )
@@ -52,7 +89,9 @@ query_strings = st.one_of(
     ),
     st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
 )
-bodies = st.one_of(st.none(), st.binary(max_size=300), query_strings.map(lambda q: q.encode("latin-1")))
+bodies = st.one_of(
+    st.none(), st.binary(max_size=300), query_strings.map(lambda q: q.encode("latin-1"))
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -63,7 +102,9 @@ bodies = st.one_of(st.none(), st.binary(max_size=300), query_strings.map(lambda 
     body=bodies,
     content_type=st.sampled_from(CONTENT_TYPES),
 )
-def test_arbitrary_requests_never_500_and_api_replies_parse(path, method, query, body, content_type):
+def test_arbitrary_requests_never_500_and_api_replies_parse(
+    path, method, query, body, content_type
+):
     app = create_app(frozen())
     status, reply = call_wsgi(app, method, path, query, body, content_type)
     assert status != 500
@@ -102,12 +143,16 @@ def call_wsgi(app, method, path, query, body, content_type) -> tuple[int, bytes]
     return int(status.split()[0]), b"".join(app_iter)
 
 
-def _valid_session(client) -> str:
-    return client.get("/http/auth?api_id=1&user=u&password=p").get_data(as_text=True)[4:]
+def _valid_session(client: FlaskClient) -> str:
+    body: str = client.get("/http/auth?api_id=1&user=u&password=p").get_data(as_text=True)
+    return body[4:]
 
 
 @settings(max_examples=300, deadline=None)
-@given(params=st.lists(st.tuples(st.sampled_from(NAMES), _values), max_size=15), method=st.sampled_from(["GET", "POST"]))
+@given(
+    params=st.lists(st.tuples(st.sampled_from(NAMES), _values), max_size=15),
+    method=st.sampled_from(["GET", "POST"]),
+)
 def test_arbitrary_sendmsg_parameters_with_a_valid_session(params, method):
     app = create_app(frozen())
     client = app.test_client()
@@ -126,7 +171,12 @@ def test_arbitrary_sendmsg_parameters_with_a_valid_session(params, method):
 @pytest.mark.parametrize(
     "query",
     [
-        b"text=%", b"text=%Z1", b"to=%%%%", b"%FF%FE=%00", b"&&&==&", b"a" * 100_000,
+        b"text=%",
+        b"text=%Z1",
+        b"to=%%%%",
+        b"%FF%FE=%00",
+        b"&&&==&",
+        b"a" * 100_000,
         b"to=" + b",".join(b"2799900%04d" % n for n in range(2000)) + b"&text=x",
         b"text=" + b"x" * 200_000,
     ],
@@ -144,7 +194,9 @@ def test_malformed_query_strings(query: bytes):
 def test_duplicated_parameters_first_wins_everywhere():
     app = create_app(frozen())
     client = app.test_client()
-    body = client.get("/http/auth?api_id=1&user=u&password=p&api_id=&user=&password=").get_data(as_text=True)
+    body = client.get("/http/auth?api_id=1&user=u&password=p&api_id=&user=&password=").get_data(
+        as_text=True
+    )
     assert body.startswith("OK: ")
 
 

@@ -35,8 +35,17 @@ def get(server: FakeServer, target: str) -> str:
 
 def test_accounts_example():
     with FakeServer(load_scenario(SCENARIOS / "accounts.yaml")) as server:
-        assert get(server, "/http/auth?api_id=1&user=u&password=p") == "ERR: 108, Invalid or missing api_id"
-        assert get(server, "/http/auth?api_id=3442105&user=demo&password=x") == "ERR: 001, Authentication failed"
-        assert get(server, "/http/auth?api_id=777&user=ice&password=cold") == "ERR: 004, Account frozen"
+        assert (
+            get(server, "/http/auth?api_id=1&user=u&password=p")
+            == "ERR: 108, Invalid or missing api_id"
+        )
+        assert (
+            get(server, "/http/auth?api_id=3442105&user=demo&password=x")
+            == "ERR: 001, Authentication failed"
+        )
+        assert (
+            get(server, "/http/auth?api_id=777&user=ice&password=cold")
+            == "ERR: 004, Account frozen"
+        )
         session = get(server, "/http/auth?api_id=3442105&user=demo&password=secret")[4:]
         assert get(server, f"/http/getbalance?session_id={session}") == "Credit: 12.50"

@@ -75,34 +75,91 @@ def test_iso_clock_start():
 
 BROKEN = [
     ("- just\n- a list\n", "b.yaml: expected a mapping at the top level, got a list"),
-    ("acounts: []\n", "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits"),
+    (
+        "acounts: []\n",
+        "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits",
+    ),
     ("accounts: {api_id: 1}\n", "b.yaml: accounts: expected a list, got a mapping"),
-    ("accounts:\n  - {api_id: 1, user: u}\n", "b.yaml: accounts[0].password: required key is missing"),
-    ("accounts:\n  - {api_id: 1, user: u, password: p, balance: lots}\n", "b.yaml: accounts[0].balance: expected a number >= 0, got 'lots'"),
-    ("accounts:\n  - {api_id: 1, user: u, password: p, balance: -1}\n", "b.yaml: accounts[0].balance: expected a number >= 0, got -1"),
-    ("accounts:\n  - {api_id: 1, user: u, password: p, frozen: 'no'}\n", "b.yaml: accounts[0].frozen: expected true or false, got 'no'"),
-    ("accounts:\n  - {api_id: 1, user: u, password: p, pasword: q}\n", "b.yaml: accounts[0].pasword: unknown key; expected one of api_id, user, password, balance, frozen, session_ttl, error_texts, dial_prefix"),
-    ("accounts:\n  - {api_id: [1], user: u, password: p}\n", "b.yaml: accounts[0].api_id: expected a non-empty string, got a list"),
-    ("accounts:\n  - {api_id: '', user: u, password: p}\n", "b.yaml: accounts[0].api_id: expected a non-empty string, got ''"),
-    ("accounts:\n  - {api_id: 1, user: u, password: p}\n  - {api_id: 1, user: u, password: q}\n", "b.yaml: accounts[1]: api_id '1' with user 'u' is declared twice"),
-    ("accounts:\n  - {api_id: 1, user: u, password: p, dial_prefix: '+27'}\n", "b.yaml: accounts[0].dial_prefix: expected a country calling code of digits, such as 27, got '+27'"),
-    ("accounts:\n  - {api_id: 1, user: u, password: p, session_ttl: 0}\n", "b.yaml: accounts[0].session_ttl: expected a number > 0, got 0"),
+    (
+        "accounts:\n  - {api_id: 1, user: u}\n",
+        "b.yaml: accounts[0].password: required key is missing",
+    ),
+    (
+        "accounts:\n  - {api_id: 1, user: u, password: p, balance: lots}\n",
+        "b.yaml: accounts[0].balance: expected a number >= 0, got 'lots'",
+    ),
+    (
+        "accounts:\n  - {api_id: 1, user: u, password: p, balance: -1}\n",
+        "b.yaml: accounts[0].balance: expected a number >= 0, got -1",
+    ),
+    (
+        "accounts:\n  - {api_id: 1, user: u, password: p, frozen: 'no'}\n",
+        "b.yaml: accounts[0].frozen: expected true or false, got 'no'",
+    ),
+    (
+        "accounts:\n  - {api_id: 1, user: u, password: p, pasword: q}\n",
+        "b.yaml: accounts[0].pasword: unknown key; expected one of api_id, user, password, balance, frozen, session_ttl, error_texts, dial_prefix",
+    ),
+    (
+        "accounts:\n  - {api_id: [1], user: u, password: p}\n",
+        "b.yaml: accounts[0].api_id: expected a non-empty string, got a list",
+    ),
+    (
+        "accounts:\n  - {api_id: '', user: u, password: p}\n",
+        "b.yaml: accounts[0].api_id: expected a non-empty string, got ''",
+    ),
+    (
+        "accounts:\n  - {api_id: 1, user: u, password: p}\n  - {api_id: 1, user: u, password: q}\n",
+        "b.yaml: accounts[1]: api_id '1' with user 'u' is declared twice",
+    ),
+    (
+        "accounts:\n  - {api_id: 1, user: u, password: p, dial_prefix: '+27'}\n",
+        "b.yaml: accounts[0].dial_prefix: expected a country calling code of digits, such as 27, got '+27'",
+    ),
+    (
+        "accounts:\n  - {api_id: 1, user: u, password: p, session_ttl: 0}\n",
+        "b.yaml: accounts[0].session_ttl: expected a number > 0, got 0",
+    ),
     ("seed: abc\n", "b.yaml: seed: expected an integer, got 'abc'"),
     ("seed: true\n", "b.yaml: seed: expected an integer, got True"),
-    ("clock: {start: yesterday}\n", "b.yaml: clock.start: expected a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, got 'yesterday'"),
+    (
+        "clock: {start: yesterday}\n",
+        "b.yaml: clock.start: expected a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, got 'yesterday'",
+    ),
     ("clock: {frozen: 1}\n", "b.yaml: clock.frozen: expected true or false, got 1"),
-    ("error_texts: {1000: x}\n", "b.yaml: error_texts.1000: expected an error code from 001 to 999, got 1000"),
+    (
+        "error_texts: {1000: x}\n",
+        "b.yaml: error_texts.1000: expected an error code from 001 to 999, got 1000",
+    ),
     ("error_texts: {108: ''}\n", "b.yaml: error_texts.108: expected a non-empty string, got ''"),
-    ("error_texts: {108: \"two\\nlines\"}\n", "b.yaml: error_texts.108: expected a single line of text, got 'two\\nlines'"),
+    (
+        'error_texts: {108: "two\\nlines"}\n',
+        "b.yaml: error_texts.108: expected a single line of text, got 'two\\nlines'",
+    ),
     ("lifecycle: []\n", "b.yaml: lifecycle: expected at least one status step, got a list"),
-    ("lifecycle:\n  - {status: 13}\n", "b.yaml: lifecycle[0].status: expected a message status (001, 002, 003, 004, 005, 006, 007, 008, 009, 010, 011, 012, 014), got 13"),
-    ("lifecycle:\n  - {status: 4, after: -1}\n", "b.yaml: lifecycle[0].after: expected a number >= 0, got -1"),
-    ("recipient_limits: {get: 0}\n", "b.yaml: recipient_limits.get: expected an integer >= 1, got 0"),
+    (
+        "lifecycle:\n  - {status: 13}\n",
+        "b.yaml: lifecycle[0].status: expected a message status (001, 002, 003, 004, 005, 006, 007, 008, 009, 010, 011, 012, 014), got 13",
+    ),
+    (
+        "lifecycle:\n  - {status: 4, after: -1}\n",
+        "b.yaml: lifecycle[0].after: expected a number >= 0, got -1",
+    ),
+    (
+        "recipient_limits: {get: 0}\n",
+        "b.yaml: recipient_limits.get: expected an integer >= 1, got 0",
+    ),
     ("session_ttl: .inf\n", "b.yaml: session_ttl: expected a number > 0, got inf"),
     ("seed: 1\nseed: 2\n", "b.yaml: line 2, column 1: invalid YAML: duplicate key 'seed'"),
-    ("accounts: [\n", "b.yaml: line 2, column 1: invalid YAML: while parsing a flow node; expected the node content, but found '<stream end>'"),
+    (
+        "accounts: [\n",
+        "b.yaml: line 2, column 1: invalid YAML: while parsing a flow node; expected the node content, but found '<stream end>'",
+    ),
     # safe loading: no Python objects, ever
-    ("!!python/object/apply:os.system ['true']\n", "b.yaml: line 1, column 1: invalid YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
+    (
+        "!!python/object/apply:os.system ['true']\n",
+        "b.yaml: line 1, column 1: invalid YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'",
+    ),
 ]
 
 

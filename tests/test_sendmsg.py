@@ -484,9 +484,7 @@ def test_get_ignores_its_body(fake: Harness):
 
 def test_php_suffix_is_the_same_command(fake: Harness):
     session = fake.auth()
-    _, body, _ = fake.raw(
-        "GET", f"/http/sendmsg.php?session_id={session}&to=27999000001&text=hi"
-    )
+    _, body, _ = fake.raw("GET", f"/http/sendmsg.php?session_id={session}&to=27999000001&text=hi")
     assert body == f"ID: {last_message(fake)['apimsgid']}".encode()
 
 

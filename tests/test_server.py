@@ -115,7 +115,10 @@ def test_head_has_no_body(server: FakeServer):
 
 
 def test_absolute_form_request_target(server: FakeServer):
-    data = exchange(server, b"GET http://example.invalid/http/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    data = exchange(
+        server,
+        b"GET http://example.invalid/http/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    )
     assert split_response(data)[2] == b"ERR: 005, Missing session ID"
 
 
@@ -128,17 +131,25 @@ def test_absolute_form_request_target(server: FakeServer):
         (b"\x00\x01\x02\xff\r\n\r\n", "HTTP/1.1 400"),
     ],
 )
-def test_malformed_requests_get_http_errors_not_crashes(server: FakeServer, raw: bytes, status: str):
+def test_malformed_requests_get_http_errors_not_crashes(
+    server: FakeServer, raw: bytes, status: str
+):
     data = exchange(server, raw)
     assert data.decode("latin-1").startswith(status), data
     # and the server still serves
-    assert split_response(exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n"))[2] == b"ERR: 005, Missing session ID"
+    assert (
+        split_response(exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n"))[2]
+        == b"ERR: 005, Missing session ID"
+    )
 
 
 def test_client_vanishing_mid_request_does_not_hurt(server: FakeServer):
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
         sock.sendall(b"POST /http/auth HTTP/1.1\r\nContent-Length: 100\r\n\r\napi_id=1")
-    assert split_response(exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n"))[2] == b"ERR: 005, Missing session ID"
+    assert (
+        split_response(exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n"))[2]
+        == b"ERR: 005, Missing session ID"
+    )
 
 
 def test_stop_closes_idle_keep_alive_connections_and_the_listener():
@@ -151,5 +162,5 @@ def test_stop_closes_idle_keep_alive_connections_and_the_listener():
     fake.stop()
     assert idle.recv(4096) == b""  # the server closed the idle connection
     idle.close()
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1)

@@ -53,7 +53,10 @@ def test_session_ttl_is_configurable(make_fake):
 def test_clock_admin_api(fake: Harness):
     assert fake.admin("clock") == {"now": T0, "frozen": True}
     assert fake.admin("clock", "POST", {"advance": 90}) == {"now": T0 + 90, "frozen": True}
-    assert fake.admin("clock", "POST", {"set": 1_900_000_000}) == {"now": 1_900_000_000, "frozen": True}
+    assert fake.admin("clock", "POST", {"set": 1_900_000_000}) == {
+        "now": 1_900_000_000,
+        "frozen": True,
+    }
     running = fake.admin("clock", "POST", {"freeze": False})
     assert running["frozen"] is False
     assert running["now"] >= 1_900_000_000
@@ -62,7 +65,16 @@ def test_clock_admin_api(fake: Harness):
 
 @pytest.mark.parametrize(
     "payload",
-    [{}, {"advance": -1}, {"advance": "soon"}, {"set": None}, {"freeze": "yes"}, {"rewind": 3}, [1], "x"],
+    [
+        {},
+        {"advance": -1},
+        {"advance": "soon"},
+        {"set": None},
+        {"freeze": "yes"},
+        {"rewind": 3},
+        [1],
+        "x",
+    ],
 )
 def test_clock_admin_api_rejects_nonsense(fake: Harness, payload: object):
     import json
