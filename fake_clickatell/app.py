@@ -44,6 +44,15 @@ class ServerError:
     error: BaseException
     traceback: str
 
+    def to_json(self) -> dict[str, str]:
+        """A JSON-ready view (the admin API's shape)."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "error": repr(self.error),
+            "traceback": self.traceback,
+        }
+
 
 @dataclass
 class FakeState:
@@ -87,6 +96,7 @@ def create_app(
     app.add_url_rule("/__admin/messages", "admin_messages", _admin_messages)
     app.add_url_rule("/__admin/requests", "admin_requests", _admin_requests)
     app.add_url_rule("/__admin/accounts", "admin_accounts", _admin_accounts)
+    app.add_url_rule("/__admin/errors", "admin_errors", _admin_errors)
     app.add_url_rule("/__admin/reset", "admin_reset", _admin_reset, methods=["POST"])
     app.add_url_rule("/__admin/clock", "admin_clock", _admin_clock, methods=["GET", "POST"])
     app.add_url_rule("/__admin/scenario", "admin_scenario", _admin_scenario, methods=["PUT"])
@@ -180,6 +190,13 @@ def _admin_accounts() -> Response:
     state = _state()
     with state.lock:
         return _json({"accounts": state.gateway.accounts_json()})
+
+
+def _admin_errors() -> Response:
+    state = _state()
+    with state.lock:
+        errors = [error.to_json() for error in state.errors]
+    return _json({"errors": errors})
 
 
 def _admin_reset() -> Response:

@@ -214,3 +214,9 @@ def test_internal_errors_are_answered_in_the_grammar_and_kept():
     assert isinstance(error.error, RuntimeError)
     assert error.path == "/http/ping?session_id=x"
     assert "kaboom" in error.traceback
+    (shown,) = app.test_client().get("/__admin/errors").get_json()["errors"]
+    assert shown["error"] == "RuntimeError('kaboom')"
+    assert shown["method"] == "GET"
+    assert shown["path"] == "/http/ping?session_id=x"
+    app.test_client().post("/__admin/reset")
+    assert app.test_client().get("/__admin/errors").get_json() == {"errors": []}
