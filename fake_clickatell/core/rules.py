@@ -15,12 +15,13 @@ from __future__ import annotations
 import fnmatch
 import math
 import random
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .commands import Params
-from .config import Rule, RuleAction
+from .config import NumberPattern, PatternKind, Rule, RuleAction, RuleCondition
 
 AccountKey = tuple[str, str]
 
@@ -50,34 +51,27 @@ class Decision:
 class _RuleState:
     """One rule and its live counters."""
 
-    __slots__ = ("enabled", "fired", "index", "matched", "rule", "window_count", "window_start")
+    __slots__ = (
+        "checks",
+        "enabled",
+        "fired",
+        "index",
+        "matched",
+        "rule",
+        "window_count",
+        "window_start",
+    )
 
     def __init__(self, index: int, rule: Rule) -> None:
         self.index = index
         self.rule = rule
+        # Only the conditions the rule states are checked: a rule costs what it asks for.
+        self.checks = _compile(rule.when)
         self.enabled = True
         self.matched = 0
         self.fired = 0
         self.window_start = -math.inf
         self.window_count = 0
-
-    def matches(self, facts: RequestFacts) -> bool:
-        when = self.rule.when
-        if when.api_id is not None and (facts.account is None or facts.account[0] != when.api_id):
-            return False
-        if when.user is not None and (facts.account is None or facts.account[1] != when.user):
-            return False
-        if when.clock_from is not None and facts.now < when.clock_from:
-            return False
-        if when.clock_until is not None and facts.now >= when.clock_until:
-            return False
-        for name, pattern in when.params:
-            value = facts.params.get(name)
-            if value is None or not fnmatch.fnmatchcase(value, pattern):
-                return False
-        if when.recipient is not None:
-            return any(when.recipient.matches(number) for number in facts.recipients)
-        return True
 
     def counted_in(self) -> bool:
         """Whether this match (already counted) satisfies the count condition."""
@@ -101,6 +95,49 @@ class _RuleState:
             "fired": self.fired,
             "times": self.rule.times,
         }
+
+
+Check = Callable[[RequestFacts], bool]
+
+
+def _compile(when: RuleCondition) -> tuple[Check, ...]:
+    """The static conditions of ``when`` as a tuple of predicates (command is indexed apart)."""
+    checks: list[Check] = []
+    api_id, user = when.api_id, when.user
+    if api_id is not None:
+        checks.append(lambda f: f.account is not None and f.account[0] == api_id)
+    if user is not None:
+        checks.append(lambda f: f.account is not None and f.account[1] == user)
+    start, until = when.clock_from, when.clock_until
+    if start is not None:
+        checks.append(lambda f: f.now >= start)
+    if until is not None:
+        checks.append(lambda f: f.now < until)
+    for name, pattern in when.params:
+        checks.append(_param_check(name, pattern))
+    if when.recipient is not None:
+        checks.append(_recipient_check(when.recipient))
+    return tuple(checks)
+
+
+def _param_check(name: str, pattern: str) -> Check:
+    match = re.compile(fnmatch.translate(pattern), re.DOTALL).match
+
+    def check(facts: RequestFacts) -> bool:
+        value = facts.params.get(name)
+        return value is not None and match(value) is not None
+
+    return check
+
+
+def _recipient_check(pattern: NumberPattern) -> Check:
+    value = pattern.value
+    if pattern.kind is PatternKind.PREFIX:
+        return lambda f: any(n.startswith(value) for n in f.recipients)
+    if pattern.kind is PatternKind.NUMBER:
+        return lambda f: value in f.recipients
+    match = re.compile(fnmatch.translate(value), re.DOTALL).match
+    return lambda f: any(match(n) is not None for n in f.recipients)
 
 
 class RuleBook:
@@ -129,34 +166,44 @@ class RuleBook:
     def evaluate(self, facts: RequestFacts) -> Decision | None:
         """The decision of the first rule that fires for ``facts``, if any."""
         for state in self._by_command.get(facts.command, self._wildcards):
-            if not state.enabled or not state.matches(facts):
+            if not state.enabled:
                 continue
-            state.matched += 1
-            rule = state.rule
-            if rule.times is not None and state.fired >= rule.times:
-                continue
-            quota = rule.then.quota
-            if quota is not None:
-                if facts.now >= state.window_start + quota.window:
-                    state.window_start, state.window_count = facts.now, 0
-                state.window_count += 1
-                if state.window_count <= quota.calls:
-                    continue
-                state.fired += 1
-                until = math.ceil(state.window_start + quota.window)
-                return Decision(rule.name, rule.then, quota_until=until)
-            if not state.counted_in():
-                continue
-            probability = rule.when.probability
-            if probability is not None and self.random.random() >= probability:
-                continue
-            state.fired += 1
-            picked = None
-            if rule.when.recipient is not None:
-                pattern = rule.when.recipient
-                picked = frozenset(n for n in facts.recipients if pattern.matches(n))
-            return Decision(rule.name, rule.then, recipients=picked)
+            for check in state.checks:
+                if not check(facts):
+                    break
+            else:
+                state.matched += 1
+                decision = self._consider(state, facts)
+                if decision is not None:
+                    return decision
         return None
+
+    def _consider(self, state: _RuleState, facts: RequestFacts) -> Decision | None:
+        """A matching rule: count it, and return its decision if it fires."""
+        rule = state.rule
+        if rule.times is not None and state.fired >= rule.times:
+            return None
+        quota = rule.then.quota
+        if quota is not None:
+            if facts.now >= state.window_start + quota.window:
+                state.window_start, state.window_count = facts.now, 0
+            state.window_count += 1
+            if state.window_count <= quota.calls:
+                return None
+            state.fired += 1
+            until = math.ceil(state.window_start + quota.window)
+            return Decision(rule.name, rule.then, quota_until=until)
+        if not state.counted_in():
+            return None
+        probability = rule.when.probability
+        if probability is not None and self.random.random() >= probability:
+            return None
+        state.fired += 1
+        picked = None
+        if rule.when.recipient is not None:
+            pattern = rule.when.recipient
+            picked = frozenset(n for n in facts.recipients if pattern.matches(n))
+        return Decision(rule.name, rule.then, recipients=picked)
 
     def set_enabled(self, key: str, enabled: bool) -> bool:
         """Switch the rule named ``key`` (or at index ``key``) on or off; False if none."""
