@@ -350,7 +350,8 @@ class Gateway:
         lifecycle = self.scenario.lifecycle
         if script is not None and script.lifecycle is not None:
             lifecycle = script.lifecycle
-        if options.max_credits is not None and charge > options.max_credits:
+        max_credits = options.options.max_credits
+        if max_credits is not None and charge > max_credits:
             # Over the cap the message is accepted but routing fails, at no charge (SPEC).
             charge, lifecycle = Decimal(0), (StatusStep(STATUS_ROUTING_ERROR),)
         elif not account.try_charge(charge):
@@ -359,14 +360,15 @@ class Gateway:
             apimsgid=self.ids.new_id(self.messages),
             account=account.key,
             to=msisdn,
-            options=options,
+            body=options.body,
+            options=options.options,
             charge=charge,
             accepted_at=now,
             script=lifecycle,
         )
         self.messages[message.apimsgid] = message
-        if options.climsgid is not None:
-            self._by_climsgid[(account.key, options.climsgid)] = message
+        if message.climsgid is not None:
+            self._by_climsgid[(account.key, message.climsgid)] = message
         self.timeline.start(message)
         return RecipientAccepted(message.apimsgid, to)
 

@@ -35,7 +35,7 @@ from .codes import (
     format_code,
     is_final,
 )
-from .commands import SendOptions
+from .commands import MessageBody, MessageOptions
 from .config import StatusStep
 from .encoding import Coding
 from .grammar import format_decimal
@@ -50,6 +50,7 @@ class Message:
         "accepted_at",
         "account",
         "apimsgid",
+        "body",
         "charge",
         "history",
         "next_step",
@@ -66,7 +67,8 @@ class Message:
         apimsgid: str,
         account: AccountKey,
         to: str,
-        options: SendOptions,
+        body: MessageBody,
+        options: MessageOptions,
         charge: Decimal,
         accepted_at: float,
         script: tuple[StatusStep, ...],
@@ -74,6 +76,7 @@ class Message:
         self.apimsgid = apimsgid
         self.account = account
         self.to = to
+        self.body = body
         self.options = options
         self.charge = charge
         self.accepted_at = accepted_at
@@ -105,7 +108,7 @@ class Message:
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready view (the admin API's shape); money as exact decimal strings."""
         options = self.options
-        body = options.body
+        body = self.body
         return {
             "apimsgid": self.apimsgid,
             "climsgid": options.climsgid,
