@@ -59,7 +59,7 @@ MAX_SCHEDULE_AHEAD_SECONDS = 7 * 24 * 3600
 MAX_VALIDITY_MINUTES = 1440
 
 _TOKEN = re.compile(r"[!-~]{1,64}")
-_CLIMSGID = re.compile(r"[!-~]{1,32}")
+CLIMSGID = re.compile(r"[!-~]{1,32}")
 _SENDER_NUMERIC = re.compile(r"\d{1,16}")
 _SENDER_ALPHA = re.compile(r"[A-Za-z0-9 ]{1,11}")
 _MSISDN = re.compile(r"[1-9]\d{6,14}")
@@ -148,6 +148,9 @@ class MessageBody:
     parts: int
     udh: str | None = None
     data: str | None = None
+    #: "sms", or "mms_ind_push" / "wap_si_push" with the push's parameters in ``details``.
+    kind: str = "sms"
+    details: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +396,7 @@ def parse_message_options(params: Params, now: float) -> MessageOptions:
     if charset is not None and charset.lower() not in CHARSETS:
         raise InvalidCommand(bad)
     climsgid = params.present("climsgid")
-    if climsgid is not None and not _CLIMSGID.fullmatch(climsgid):
+    if climsgid is not None and not CLIMSGID.fullmatch(climsgid):
         raise InvalidCommand(bad)
     msg_type = params.present("msg_type") or "SMS_TEXT"
     if msg_type not in MSG_TYPES:

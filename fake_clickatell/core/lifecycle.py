@@ -121,6 +121,8 @@ class Message:
             "coding": body.coding.value,
             "udh": body.udh,
             "data": body.data,
+            "kind": body.kind,
+            "push": dict(body.details) if body.details else None,
             "parts": body.parts,
             "charge": format_decimal(self.charge),
             "status": format_code(self.status),
