@@ -58,6 +58,7 @@ class Message:
         "release_at",
         "script",
         "status",
+        "step_time",
         "to",
     )
 
@@ -82,6 +83,8 @@ class Message:
         self.accepted_at = accepted_at
         self.release_at = options.release_at if options.release_at is not None else accepted_at
         self.script = script
+        #: When the last scripted step fell due (the next one counts its ``after`` from here).
+        self.step_time = self.release_at
         self.next_step = 0
         if options.release_at is not None:
             first = STATUS_QUEUED_LATER
@@ -182,7 +185,7 @@ class Timeline:
         if index == 0:
             due = message.release_at + message.script[0].after
         else:
-            due = message.history[-1][0] + message.script[index].after
+            due = message.step_time + message.script[index].after
         heapq.heappush(self._heap, (due, next(self._seq), message, index))
 
     def next_due(self) -> float | None:
@@ -198,12 +201,14 @@ class Timeline:
             if index != message.next_step or is_final(message.status):
                 continue  # superseded (the message was stopped) or already finished
             status = message.script[index].status
-            message.status = status
-            message.history.append((due, status))
             message.next_step = index + 1
-            applied += 1
-            if listener is not None:
-                listener(StatusChange(message, status, due))
+            message.step_time = due
+            if status != message.status:  # a step to the status it has is no change
+                message.status = status
+                message.history.append((due, status))
+                applied += 1
+                if listener is not None:
+                    listener(StatusChange(message, status, due))
             if is_final(status):
                 message.next_step = len(message.script)
             else:

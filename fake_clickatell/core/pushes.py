@@ -33,6 +33,10 @@ PUSH_HISTORY_LIMIT = 10_000
 MO_USER_AGENT = "Clickatell MO Callback"
 CALLBACK_USER_AGENT = "fake-clickatell"
 _FORM = "application/x-www-form-urlencoded"
+#: Pushes are percent-encoded leaving RFC 2396's marks as they are, like a real MO capture
+#: (``...%00!`` in py-smsframework-clickatell's "real, unicode" test): only alphanumerics and
+#: these stay unescaped, and a space is ``+``.
+_MARKS = "-_.!~*'()"
 #: The MO timestamp is local time in South Africa: GMT+2, no daylight saving (B §10).
 _GMT_PLUS_2 = timezone(timedelta(hours=2))
 
@@ -222,7 +226,7 @@ def build_request(
     elif fmt in (PushFormat.SOAP_GET, PushFormat.SOAP_POST):
         # The envelope declares ISO-8859-1; characters outside it become character references.
         fields = [("data", soap.encode("latin-1", "xmlcharrefreplace"))]
-    encoded = urlencode(list(fields))
+    encoded = urlencode(list(fields), safe=_MARKS)
     headers = [("User-Agent", user_agent)]
     if target.username is not None:
         token = f"{target.username}:{target.password or ''}".encode()
