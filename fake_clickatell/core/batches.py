@@ -20,6 +20,7 @@ from .commands import (
     MessageOptions,
     SendOptions,
     parse_message_options,
+    recipients_within_limits,
     split_recipients,
     text_body,
 )
@@ -82,25 +83,28 @@ def startbatch(
     return Accepted(batch_id)
 
 
-def _batch(gateway: Gateway, account: Account, request: ApiRequest, now: float) -> Batch | None:
-    batch_id = request.params.present("batch_id")
-    batch = gateway.batches.get(batch_id or "")
+def _account_and_batch(
+    gateway: Gateway, request: ApiRequest, now: float
+) -> tuple[Account, Batch] | ApiError:
+    """The caller's account and its live batch named by ``batch_id`` (201 when there is none)."""
+    account = gateway.authenticate(request, now)
+    if isinstance(account, ApiError):
+        return account
+    batch = gateway.batches.get(request.params.present("batch_id") or "")
     if batch is None or batch.account != account.key:
-        return None
+        return gateway.error(Err.INVALID_BATCH, account)
     if batch.expired(now):
         del gateway.batches[batch.batch_id]
-        return None
-    return batch
+        return gateway.error(Err.INVALID_BATCH, account)
+    return account, batch
 
 
 def senditem(gateway: Gateway, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
     """One message from the template, its ``#fields#`` filled in: ``ID: <apimsgid>``."""
-    account = gateway.authenticate(request, now)
-    if isinstance(account, ApiError):
-        return account
-    batch = _batch(gateway, account, request, now)
-    if batch is None:
-        return gateway.error(Err.INVALID_BATCH, account)
+    found = _account_and_batch(gateway, request, now)
+    if isinstance(found, ApiError):
+        return found
+    account, batch = found
     params = request.params
     recipients = split_recipients(params.get("to") or "")
     text = batch.template
@@ -120,8 +124,9 @@ def senditem(gateway: Gateway, request: ApiRequest, now: float, decision: Decisi
         body = text_body(text, options)
     except InvalidCommand as error:
         return gateway.error(error.code, account)
-    send = SendOptions(tuple(recipients), body, options)
-    result = gateway.send_one(account, recipients[0], send, now, gateway.forced_errors(decision))
+    (result,) = gateway.send_all(
+        account, SendOptions(tuple(recipients), body, options), now, decision
+    )
     if isinstance(result, RecipientAccepted):
         return Accepted(result.apimsgid)
     return ApiError(result.code, result.text)
@@ -131,35 +136,24 @@ def quicksend(
     gateway: Gateway, request: ApiRequest, now: float, decision: Decision | None
 ) -> Reply:
     """The template unchanged to every number: one ``... To: <number>`` line each."""
-    account = gateway.authenticate(request, now)
-    if isinstance(account, ApiError):
-        return account
-    batch = _batch(gateway, account, request, now)
-    if batch is None:
-        return gateway.error(Err.INVALID_BATCH, account)
-    recipients = split_recipients(request.params.get("to") or "")
+    found = _account_and_batch(gateway, request, now)
+    if isinstance(found, ApiError):
+        return found
+    account, batch = found
     limits = gateway.scenario.recipient_limits
-    limit = limits.post if request.method == "POST" else limits.get
-    if not recipients or len(recipients) > limit:
-        return gateway.error(Err.INVALID_PARAMETERS, account)
     try:
-        body = text_body(batch.template, batch.options)
-    except InvalidCommand as error:  # pragma: no cover - checked when the batch started
+        recipients = recipients_within_limits(request.params, request.method, limits)
+        body = text_body(batch.template, batch.options)  # valid: checked by startbatch
+    except InvalidCommand as error:
         return gateway.error(error.code, account)
     send = SendOptions(tuple(recipients), body, batch.options)
-    forced = gateway.forced_errors(decision)
-    return MultiRecipient(
-        tuple(gateway.send_one(account, entry, send, now, forced) for entry in recipients)
-    )
+    return MultiRecipient(tuple(gateway.send_all(account, send, now, decision)))
 
 
 def endbatch(gateway: Gateway, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
     """Close a batch: the bare word ``OK``."""
-    account = gateway.authenticate(request, now)
-    if isinstance(account, ApiError):
-        return account
-    batch = _batch(gateway, account, request, now)
-    if batch is None:
-        return gateway.error(Err.INVALID_BATCH, account)
-    del gateway.batches[batch.batch_id]
+    found = _account_and_batch(gateway, request, now)
+    if isinstance(found, ApiError):
+        return found
+    del gateway.batches[found[1].batch_id]
     return BareOk()

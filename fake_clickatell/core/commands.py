@@ -359,13 +359,19 @@ def parse_sendmsg(
         return api_error(error.code)
 
 
-def _parse_sendmsg(
-    params: Params, *, method: str, now: float, limits: RecipientLimits
-) -> SendOptions:
+def recipients_within_limits(params: Params, method: str, limits: RecipientLimits) -> list[str]:
+    """The ``to`` entries; :class:`InvalidCommand` (101) when none or over the method's limit."""
     recipients = split_recipients(params.get("to") or "")
     limit = limits.post if method == "POST" else limits.get
     if not recipients or len(recipients) > limit:
         raise InvalidCommand(Err.INVALID_PARAMETERS)
+    return recipients
+
+
+def _parse_sendmsg(
+    params: Params, *, method: str, now: float, limits: RecipientLimits
+) -> SendOptions:
+    recipients = recipients_within_limits(params, method, limits)
     options = parse_message_options(params, now)
     return SendOptions(tuple(recipients), _parse_body(params, options), options)
 

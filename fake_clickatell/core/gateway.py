@@ -494,10 +494,7 @@ class Gateway:
         refused = self.check_sender(account, options.sender)
         if refused is not None:
             return refused
-        forced = self.forced_errors(decision)
-        results = [
-            self.send_one(account, entry, options, now, forced) for entry in options.recipients
-        ]
+        results = self.send_all(account, options, now, decision)
         if len(results) == 1:
             only = results[0]
             if isinstance(only, RecipientAccepted):
@@ -517,6 +514,13 @@ class Gateway:
         if decision is None or decision.action.recipient_error is None:
             return None
         return (decision.action.recipient_error, decision.recipients)
+
+    def send_all(
+        self, account: Account, send: SendOptions, now: float, decision: Decision | None
+    ) -> list[RecipientResult]:
+        """One result per recipient, in order (a rule's recipient_error applied)."""
+        forced = self.forced_errors(decision)
+        return [self.send_one(account, entry, send, now, forced) for entry in send.recipients]
 
     def send_one(
         self,

@@ -17,7 +17,7 @@ from .commands import (
     MessageOptions,
     SendOptions,
     parse_message_options,
-    split_recipients,
+    recipients_within_limits,
 )
 from .encoding import Coding
 from .grammar import ApiError, MultiRecipient, Reply
@@ -76,12 +76,9 @@ def _push(
     account = gateway.authenticate(request, now)
     if isinstance(account, ApiError):
         return account
-    recipients = split_recipients(request.params.get("to") or "")
     limits = gateway.scenario.recipient_limits
-    limit = limits.post if request.method == "POST" else limits.get
     try:
-        if not recipients or len(recipients) > limit:
-            raise InvalidCommand(Err.INVALID_PARAMETERS)
+        recipients = recipients_within_limits(request.params, request.method, limits)
         options: MessageOptions = parse_message_options(request.params, now)
         details = (
             _ind_push_details(request) if kind == "mms_ind_push" else _si_push_details(request)
@@ -94,10 +91,7 @@ def _push(
     text = dict(details).get("mms_subject") or dict(details).get("si_text", "")
     body = MessageBody(text, Coding.BINARY, 1, 1, kind=kind, details=details)
     send = SendOptions(tuple(recipients), body, options)
-    forced = gateway.forced_errors(decision)
-    return MultiRecipient(
-        tuple(gateway.send_one(account, entry, send, now, forced) for entry in recipients)
-    )
+    return MultiRecipient(tuple(gateway.send_all(account, send, now, decision)))
 
 
 def ind_push(gateway: Gateway, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
