@@ -2,11 +2,13 @@
 
 Each round launches ``fake-clickatell serve`` and WireMock standalone (pinned to the server
 CPU), polls each from the other CPU every millisecond until a sendmsg is answered, and kills it.
+For scale, it also times ``python -c pass``: the interpreter's own start and exit.
 "Cold" means a new process; the operating system's file cache is warm (as on any second run).
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,6 +23,7 @@ from .targets import ServerError, Servers, find_wiremock, wait_for_reply
 SECTION = "cold start"
 CLI = "coldstart.cli"
 WIREMOCK = "coldstart.wiremock"
+FLOOR = "coldstart.python"
 _TIMEOUT = 60.0
 
 
@@ -35,7 +38,9 @@ def run(report: Report, config: Config) -> None:
     report.section(SECTION, "launch to first sendmsg reply, new process each round")
     report.metric(CLI, "fake-clickatell serve", "ms")
     report.metric(WIREMOCK, "WireMock standalone", "ms")
+    report.metric(FLOOR, "python -c pass (interpreter floor)", "ms")
     report.row(SECTION, CLI, WIREMOCK, Target(1 / 8, Better.LOWER))
+    report.row(SECTION, FLOOR, WIREMOCK)
     jar, why_not = find_wiremock()
     if jar is None:
         report.skip(WIREMOCK, "WireMock standalone", "ms", why_not or "unavailable")
@@ -44,6 +49,10 @@ def run(report: Report, config: Config) -> None:
     try:
         with Servers(config.pinning) as servers:
             for _ in range(config.rounds):
+                started = time.perf_counter()
+                floor = [*config.pinning.server_prefix(), sys.executable, "-c", "pass"]
+                subprocess.run(floor, check=True)
+                report.add(FLOOR, "", "ms", (time.perf_counter() - started) * 1e3)
                 port = free_port()
                 started = time.perf_counter()
                 process = servers.launch_command(_cli_command(port), "fake-clickatell", port)

@@ -183,7 +183,10 @@ class Report:
         if value is None:
             reason = _skip_reason(metric, row.metric)
             return [label, "skipped", "", "", against, target, "skipped" if target else ""], reason
-        spread = f"[{_number(value.low)} - {_number(value.high)}]"
+        if unit == "B":
+            spread = f"[{format_value(value.low, unit)} - {format_value(value.high, unit)}]"
+        else:
+            spread = f"[{_number(value.low)} - {_number(value.high)}]"
         cells = [label, format_value(value.median, unit), spread, "", against, target, ""]
         reason = None
         ratio_summary: Summary | None = None

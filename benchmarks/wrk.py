@@ -32,6 +32,7 @@ class WrkResult:
     p99: float
     socket_errors: int
     non_2xx: int
+    read_errors: int = 0
     server_cpu: float | None = None
     load_cpu: float | None = None
     others_cpu: float | None = None
@@ -84,6 +85,7 @@ def parse_output(text: str) -> WrkResult:
         p99=p99,
         socket_errors=sum(int(x) for x in errors.groups()) if errors else 0,
         non_2xx=int(non_2xx[1]) if non_2xx else 0,
+        read_errors=int(errors[2]) if errors else 0,
     )
 
 
@@ -142,6 +144,7 @@ def run_wrk(command: list[str], *, server_pid: int | None, timeout: float) -> Wr
         p99=result.p99,
         socket_errors=result.socket_errors,
         non_2xx=result.non_2xx,
+        read_errors=result.read_errors,
         server_cpu=server_cpu,
         load_cpu=load_cpu,
         others_cpu=others,
