@@ -5,6 +5,7 @@ very short in-process run prints a table. No timing is asserted: speed lives in 
 from __future__ import annotations
 
 import collections
+import importlib.util
 import json
 import math
 
@@ -13,6 +14,7 @@ import pytest
 from benchmarks import breakdown, memory, profile, runner, throughput
 from benchmarks.config import Config
 from benchmarks.stats import Better, Report, Target, format_value, ratio, summarize
+from benchmarks.targets import Servers
 from benchmarks.wrk import WRK_MISSING, WrkError, parse_output, wrk_command
 
 WRK_OUTPUT = """\
@@ -180,3 +182,20 @@ def test_the_breakdown_needs_socket_numbers_for_the_server_loop():
 def test_unknown_suites_are_refused(capsys):
     assert runner.main(["--only", "nonsense"]) == 2
     assert "unknown suites: nonsense" in capsys.readouterr().out
+
+
+def test_a_missing_serving_stack_is_a_skipped_row(monkeypatch):
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name: str):
+        return None if name == "waitress" else real_find_spec(name)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    report = Report()
+    load = throughput.Load("waitress/fake", 1, "keepalive")
+    with Servers(Config().pinning) as servers:
+        started = throughput._start_servers(report, Config.quick(), servers, [load])
+    assert started == {}
+    assert report.metrics[f"{load.key}.rps"].skipped == (
+        "waitress not installed (pip install -e '.[bench]')"
+    )
