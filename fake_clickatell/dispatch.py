@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .core.pushes import PushRequest, PushResult
 
 if TYPE_CHECKING:
-    from .app import FakeState
+    from .state import FakeState
 
 Send = Callable[[PushRequest, float], PushResult]
 
