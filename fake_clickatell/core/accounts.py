@@ -32,6 +32,7 @@ class Account:
         "dial_prefix",
         "error_texts",
         "frozen",
+        "key",
         "mo",
         "networks",
         "opted_out",
@@ -57,6 +58,8 @@ class Account:
     ) -> None:
         self.api_id = api_id
         self.user = user
+        #: What identifies the account: api_id and user (one tuple, shared by its messages).
+        self.key: AccountKey = (api_id, user)
         self.balance = balance
         self.frozen = frozen
         self.session_ttl = session_ttl
@@ -68,11 +71,6 @@ class Account:
         self.mo = mo
         #: Handsets that texted STOP to one of the account's numbers: sendmsg to them gets 122.
         self.opted_out: set[str] = set()
-
-    @property
-    def key(self) -> AccountKey:
-        """What identifies the account: api_id and user."""
-        return (self.api_id, self.user)
 
     def allows(self, client_ip: str) -> bool:
         """False when the account is locked to other client addresses (IP lockdown)."""

@@ -227,6 +227,8 @@ def normalize_msisdn(entry: str, dial_prefix: str | None) -> str | None:
 
 def echo_recipient(entry: str) -> str:
     """A recipient as echoed after ``To:``: non-printable characters would break the grammar."""
+    if entry.isprintable():
+        return entry
     return "".join(ch if ch.isprintable() else "?" for ch in entry)
 
 

@@ -19,6 +19,7 @@ from .clock import VirtualClock
 from .codes import CALLBACK_STATUSES, STATUS_ROUTING_ERROR, STATUS_UNKNOWN, Err
 from .commands import (
     Credentials,
+    MessageOptions,
     MessageRef,
     Params,
     SendOptions,
@@ -93,6 +94,9 @@ PATHS: dict[str, dict[str, str]] = {
     "utils": {"routeCoverage": "routeCoverage", "routecoverage": "routeCoverage"},
     "mms": {"ind_push": "ind_push", "si_push": "si_push"},
 }
+
+#: Distinct option sets kept for sharing between messages (a bound on the cache itself).
+_SHARED_OPTIONS_LIMIT = 4096
 
 #: The commands this gateway serves (scenario rules may name them).
 COMMANDS = tuple(dict.fromkeys(command for table in PATHS.values() for command in table.values()))
@@ -189,6 +193,8 @@ class Gateway:
         self.rules = RuleBook(scenario.rules, random.Random(f"rules:{seed}"))
         routes = sorted(scenario.routes, key=lambda route: len(route.prefix), reverse=True)
         self._routes = tuple((route.prefix, route.charge) for route in routes)
+        self._charges: dict[tuple[Decimal, int], Decimal] = {}
+        self._options: dict[MessageOptions, MessageOptions] = {}
         self.batches: dict[str, batches.Batch] = {}
         self._vouchers = {voucher.token: voucher for voucher in scenario.vouchers}
         self.vouchers_used: set[str] = set()
@@ -545,7 +551,7 @@ class Gateway:
         route_charge = self._route_charge(msisdn)
         if route_charge is None:
             return self.recipient_error(Err.CANNOT_ROUTE, account, to)
-        charge = route_charge * options.body.parts
+        charge = self._charge(route_charge, options.body.parts)
         lifecycle = self.scenario.lifecycle
         if script is not None and script.lifecycle is not None:
             lifecycle = script.lifecycle
@@ -560,7 +566,7 @@ class Gateway:
             account=account.key,
             to=msisdn,
             body=options.body,
-            options=options.options,
+            options=self._shared(options.options),
             charge=charge,
             accepted_at=now,
             script=lifecycle,
@@ -571,6 +577,23 @@ class Gateway:
         self._on_status(StatusChange(message, message.status, now))
         self.timeline.start(message)
         return RecipientAccepted(message.apimsgid, to)
+
+    def _charge(self, route_charge: Decimal, parts: int) -> Decimal:
+        # One Decimal per (route charge, parts): messages share it instead of holding a copy.
+        key = (route_charge, parts)
+        charge = self._charges.get(key)
+        if charge is None:
+            charge = self._charges[key] = route_charge * parts
+        return charge
+
+    def _shared(self, options: MessageOptions) -> MessageOptions:
+        # Requests with the same options share one (frozen) options object.
+        shared = self._options.get(options)
+        if shared is None:
+            shared = options
+            if len(self._options) < _SHARED_OPTIONS_LIMIT:
+                self._options[options] = options
+        return shared
 
     def _script_for(self, entry: str) -> RecipientScript | None:
         for script in self.scenario.recipients:

@@ -47,12 +47,12 @@ class Message:
     """One accepted message: what was sent, what it cost, and where it stands."""
 
     __slots__ = (
+        "_history",
         "accepted_at",
         "account",
         "apimsgid",
         "body",
         "charge",
-        "history",
         "next_step",
         "options",
         "release_at",
@@ -94,9 +94,22 @@ class Message:
         else:
             first = STATUS_QUEUED
         self.status = first
-        self.history: list[tuple[float, int]] = [(accepted_at, first)]
+        # Flat (time, status, time, status, ...): a tuple per message is far smaller than a
+        # list of pairs, and a message has only a few statuses (memory per message matters).
+        self._history: tuple[float | int, ...] = (accepted_at, first)
         if is_final(first):
             self.next_step = len(script)
+
+    @property
+    def history(self) -> list[tuple[float, int]]:
+        """Every status the message reached, with the virtual time it was reached."""
+        flat = self._history
+        return [(float(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2)]
+
+    def record(self, at: float, status: int) -> None:
+        """The message reaches ``status`` at virtual time ``at``."""
+        self.status = status
+        self._history += (at, status)
 
     @property
     def climsgid(self) -> str | None:
@@ -204,8 +217,7 @@ class Timeline:
             message.next_step = index + 1
             message.step_time = due
             if status != message.status:  # a step to the status it has is no change
-                message.status = status
-                message.history.append((due, status))
+                message.record(due, status)
                 applied += 1
                 if listener is not None:
                     listener(StatusChange(message, status, due))
@@ -220,7 +232,6 @@ def stop(message: Message, now: float) -> bool:
     """``delmsg``: cancel a message still inside the router (True), else leave it (False)."""
     if message.status not in STOPPABLE_STATUSES:
         return False
-    message.status = STATUS_CANCELLED
-    message.history.append((now, STATUS_CANCELLED))
+    message.record(now, STATUS_CANCELLED)
     message.next_step = len(message.script)
     return True
