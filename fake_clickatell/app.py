@@ -12,9 +12,9 @@ import math
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, Response, request
@@ -23,11 +23,14 @@ from werkzeug.routing import BaseConverter
 
 from .core.clock import ClockError
 from .core.commands import Params
-from .core.config import DEFAULT_SCENARIO, Scenario
+from .core.config import DEFAULT_SCENARIO, Fault, Scenario
 from .core.gateway import ApiRequest, Gateway
 from .core.journal import mask_params
 from .scenario import ScenarioError, load_scenario_text
-from .server import MAX_BODY
+from .server import ENVIRON_FAULT, ENVIRON_SOCKET, MAX_BODY
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 TEXT_PLAIN = "text/plain; charset=utf-8"
 _FORM = "application/x-www-form-urlencoded"
@@ -62,6 +65,7 @@ class FakeState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     errors: list[ServerError] = field(default_factory=list)
     log: Callable[[str], None] | None = None
+    sleep: Callable[[float], None] = time.sleep
 
 
 def get_state(app: Flask) -> FakeState:
@@ -100,11 +104,42 @@ def create_app(
     app.add_url_rule("/__admin/reset", "admin_reset", _admin_reset, methods=["POST"])
     app.add_url_rule("/__admin/clock", "admin_clock", _admin_clock, methods=["GET", "POST"])
     app.add_url_rule("/__admin/scenario", "admin_scenario", _admin_scenario, methods=["PUT"])
+    app.add_url_rule("/__admin/rules", "admin_rules", _admin_rules)
+    app.add_url_rule("/__admin/rules/<key>", "admin_rule", _admin_rule, methods=["POST"])
 
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_log_request)
+    app.wsgi_app = _InProcessFaults(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+class TransportFault(ConnectionError):
+    """A scenario's transport fault (reset, empty, truncate, hang) raised to an in-process
+    caller, who has no socket to break: a client on ``httpx.WSGITransport`` or Flask's test
+    client sees it as an exception.
+    """
+
+    def __init__(self, fault: Fault) -> None:
+        super().__init__(f"scripted transport fault: {fault.value}")
+        self.fault = fault
+
+
+class _InProcessFaults:
+    """WSGI middleware: with no socket to break, a fault becomes a :class:`TransportFault`."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        result = self.app(environ, start_response)
+        outcome = environ.get(ENVIRON_FAULT)
+        if outcome is not None and ENVIRON_SOCKET not in environ:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            raise TransportFault(outcome.fault)
+        return result
 
 
 class _RestOfPath(BaseConverter):
@@ -168,7 +203,14 @@ def _api_view(prefix: str, command: str = "") -> Response:
     )
     with state.lock:
         outcome = state.gateway.handle(api_request)
-    return _text(outcome.body, outcome.status)
+    if outcome.latency:
+        state.sleep(outcome.latency)  # a scripted slow network: real time, outside the lock
+    body: str | bytes = outcome.body
+    if outcome.fault is Fault.GARBAGE:
+        body = outcome.body.encode("latin-1")  # a 200 whose body is random bytes
+    elif outcome.fault is not None:
+        request.environ[ENVIRON_FAULT] = outcome  # the server breaks the reply on the socket
+    return Response(body, status=outcome.status, content_type=outcome.content_type)
 
 
 # -- the admin API ---------------------------------------------------------------------------
@@ -245,6 +287,25 @@ def _admin_clock() -> Response:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _admin_rules() -> Response:
+    state = _state()
+    with state.lock:
+        return _json(state.gateway.rules.to_json())
+
+
+def _admin_rule(key: str) -> Response:
+    state = _state()
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or set(payload) != {"enabled"}:
+        return _bad_request('expected {"enabled": true} or {"enabled": false}')
+    if not isinstance(payload["enabled"], bool):
+        return _bad_request("enabled: expected true or false")
+    with state.lock:
+        if not state.gateway.rules.set_enabled(key, payload["enabled"]):
+            return _json({"error": f"no rule named {key!r}"}, status=404)
+        return _json(state.gateway.rules.to_json())
 
 
 def _admin_scenario() -> Response:

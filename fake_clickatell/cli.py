@@ -12,7 +12,7 @@ from types import FrameType
 
 from . import __version__
 from .app import create_app
-from .core.config import DEFAULT_SCENARIO
+from .core.config import DEFAULT_SCENARIO, Scenario
 from .scenario import ScenarioError, load_scenario
 from .server import WSGIServer
 
@@ -65,8 +65,19 @@ def _check(args: argparse.Namespace) -> int:
             failed += 1
             print(str(error), file=sys.stderr)
         else:
-            print(f"{path}: ok ({len(scenario.accounts)} accounts)")
+            print(f"{path}: ok ({_summary(scenario)})")
     return 1 if failed else 0
+
+
+def _summary(scenario: Scenario) -> str:
+    counts = [
+        (len(scenario.accounts), "account"),
+        (len(scenario.routes), "route"),
+        (len(scenario.recipients), "recipient script"),
+        (len(scenario.rules), "rule"),
+    ]
+    parts = [f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts if n]
+    return ", ".join(parts) if parts else "defaults only"
 
 
 def build_parser() -> argparse.ArgumentParser:

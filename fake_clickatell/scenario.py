@@ -11,6 +11,7 @@ Unknown keys are errors (they are usually typos), and so are duplicate keys.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -21,14 +22,26 @@ from typing import Any, NoReturn, TypeVar
 
 import yaml
 
-from .core.codes import STATUSES
+from .core.codes import STATUSES, is_final
 from .core.config import (
+    DEFAULT_LIFECYCLE,
     AccountSpec,
     ClockSpec,
+    Fault,
+    HttpReply,
+    NumberPattern,
+    PatternKind,
+    Quota,
     RecipientLimits,
+    RecipientScript,
+    Route,
+    Rule,
+    RuleAction,
+    RuleCondition,
     Scenario,
     StatusStep,
 )
+from .core.gateway import COMMANDS
 
 T = TypeVar("T")
 
@@ -85,6 +98,10 @@ class _Node:
         self.source = source
         self.path = path
         self.value = value
+
+    def fail_detail(self, message: str) -> NoReturn:
+        """Fail with a message of its own (for checks across several keys)."""
+        raise ScenarioError(self.source, self.path, message)
 
     def fail(self, expected: str) -> NoReturn:
         raise ScenarioError(
@@ -287,6 +304,8 @@ _ACCOUNT_KEYS = (
     "session_ttl",
     "error_texts",
     "dial_prefix",
+    "allowed_ips",
+    "senders",
 )
 
 
@@ -306,7 +325,25 @@ def _account(node: _Node) -> AccountSpec:
         session_ttl=_optional(fields, "session_ttl", _positive, None),
         error_texts=_optional(fields, "error_texts", _error_texts, MappingProxyType({})),
         dial_prefix=dial_prefix,
+        allowed_ips=_optional(fields, "allowed_ips", _ip_list, ()),
+        senders=_optional(fields, "senders", _string_list, None),
     )
+
+
+def _ip_list(node: _Node) -> tuple[str, ...]:
+    addresses = []
+    for item in node.sequence():
+        text = item.string()
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            item.fail("an IP address or network, such as 127.0.0.1 or 10.0.0.0/8")
+        addresses.append(text)
+    return tuple(addresses)
+
+
+def _string_list(node: _Node) -> tuple[str, ...]:
+    return tuple(item.string(allow_numbers=True) for item in node.sequence())
 
 
 def _accounts(node: _Node) -> tuple[AccountSpec, ...]:
@@ -345,6 +382,210 @@ def _count(node: _Node) -> int:
     return node.integer(1)
 
 
+def _digits(node: _Node, what: str) -> str:
+    text = node.string(allow_numbers=True)
+    if not text.isascii() or not text.isdigit():
+        node.fail(what)
+    return text
+
+
+def _routes(node: _Node) -> tuple[Route, ...]:
+    routes = []
+    seen: set[str] = set()
+    for item in node.sequence():
+        fields = item.mapping(("prefix", "charge"), required=("prefix", "charge"))
+        prefix = _digits(fields["prefix"], "a number prefix of digits, such as 27")
+        if prefix in seen:
+            fields["prefix"].fail("a prefix not routed already")
+        seen.add(prefix)
+        routes.append(Route(prefix, _money(fields["charge"])))
+    return tuple(routes)
+
+
+_PATTERN_KEYS = ("number", "prefix", "glob")
+
+
+def _one_of(
+    node: _Node,
+    fields: Mapping[str, _Node],
+    keys: tuple[str, ...],
+    *,
+    optional: bool = False,
+    note: str = "",
+) -> str:
+    """The one key of ``keys`` present in ``fields`` ("" when none and ``optional``)."""
+    given = [key for key in keys if key in fields]
+    if len(given) > 1 or (not given and not optional):
+        expected = "at most one" if optional else "exactly one"
+        node.fail_detail(
+            f"expected {expected} of {', '.join(keys)}{note}, got {' and '.join(given) or 'none'}"
+        )
+    return given[0] if given else ""
+
+
+def _pattern(fields: Mapping[str, _Node], owner: _Node) -> NumberPattern:
+    """Exactly one of number / prefix / glob among ``fields``."""
+    kind = _one_of(owner, fields, _PATTERN_KEYS)
+    node = fields[kind]
+    if kind == "glob":
+        return NumberPattern(PatternKind.GLOB, node.string(allow_numbers=True))
+    return NumberPattern(PatternKind(kind), _digits(node, "digits, such as 27999000001"))
+
+
+def _recipient_pattern(node: _Node) -> NumberPattern:
+    """A recipient condition: a number as a string, or {number|prefix|glob: ...}."""
+    if isinstance(node.value, dict):
+        return _pattern(node.mapping(_PATTERN_KEYS), node)
+    return NumberPattern(PatternKind.NUMBER, _digits(node, "a number of digits or a mapping"))
+
+
+def _final_status_lifecycle(node: _Node) -> tuple[StatusStep, ...]:
+    """``status: X``: the default lifecycle with X as its outcome."""
+    status = _status(node)
+    if not is_final(status):
+        return (StatusStep(status),)
+    return (
+        StatusStep(DEFAULT_LIFECYCLE[0].status),
+        StatusStep(status, DEFAULT_LIFECYCLE[-1].after),
+    )
+
+
+def _recipients(node: _Node) -> tuple[RecipientScript, ...]:
+    scripts = []
+    for item in node.sequence():
+        fields = item.mapping((*_PATTERN_KEYS, "error", "status", "statuses"))
+        pattern = _pattern(fields, item)
+        outcome = _one_of(item, fields, ("error", "status", "statuses"))
+        if outcome == "error":
+            scripts.append(RecipientScript(pattern, error=_error_code(fields["error"])))
+        elif outcome == "status":
+            scripts.append(
+                RecipientScript(pattern, lifecycle=_final_status_lifecycle(fields["status"]))
+            )
+        else:
+            scripts.append(RecipientScript(pattern, lifecycle=_lifecycle(fields["statuses"])))
+    return tuple(scripts)
+
+
+_WHEN_KEYS = (
+    "command",
+    "api_id",
+    "user",
+    "recipient",
+    "params",
+    "call",
+    "first",
+    "every",
+    "after",
+    "clock",
+    "probability",
+)
+_COUNTS = ("call", "first", "every", "after")
+_ACTIONS = ("error", "recipient_error", "http", "fault", "expire_session", "quota")
+_THEN_KEYS = (*_ACTIONS, "latency", "process")
+
+
+def _commands(node: _Node) -> frozenset[str]:
+    items = node.sequence() if isinstance(node.value, list) else [node]
+    if not items:
+        node.fail(f"a command or a list of commands ({', '.join(COMMANDS)})")
+    return frozenset(item.choice(COMMANDS) for item in items)
+
+
+def _params(node: _Node) -> tuple[tuple[str, str], ...]:
+    if not isinstance(node.value, dict) or not node.value:
+        node.fail("a mapping of parameter name to value or glob pattern")
+    return tuple(
+        (str(name), node.child(str(name), value).string(allow_numbers=True, nonempty=False))
+        for name, value in node.value.items()
+    )
+
+
+def _when(node: _Node) -> RuleCondition:
+    fields = node.mapping(_WHEN_KEYS)
+    _one_of(node, fields, _COUNTS, optional=True)
+    clock = fields["clock"].mapping(("from", "until")) if "clock" in fields else {}
+    probability = None
+    if "probability" in fields:
+        probability = fields["probability"].number(0, above=True)
+        if probability > 1:
+            fields["probability"].fail("a number > 0 and <= 1")
+    return RuleCondition(
+        commands=_optional(fields, "command", _commands, None),
+        api_id=_optional(fields, "api_id", _text, None),
+        user=_optional(fields, "user", _text, None),
+        recipient=_optional(fields, "recipient", _recipient_pattern, None),
+        params=_optional(fields, "params", _params, ()),
+        call=_optional(fields, "call", _count, None),
+        first=_optional(fields, "first", _count, None),
+        every=_optional(fields, "every", _count, None),
+        after=_optional(fields, "after", _count, None),
+        clock_from=_optional(clock, "from", _Node.timestamp, None),
+        clock_until=_optional(clock, "until", _Node.timestamp, None),
+        probability=probability,
+    )
+
+
+def _text(node: _Node) -> str:
+    return node.string(allow_numbers=True)
+
+
+def _http(node: _Node) -> HttpReply:
+    fields = node.mapping(("status", "body", "content_type"), required=("status",))
+    return HttpReply(
+        status=fields["status"].integer(100, 599),
+        body=_optional(fields, "body", lambda n: n.string(allow_numbers=True, nonempty=False), ""),
+        content_type=_optional(fields, "content_type", _text, "text/plain; charset=utf-8"),
+    )
+
+
+def _quota(node: _Node) -> Quota:
+    fields = node.mapping(("calls", "window"), required=("calls", "window"))
+    return Quota(fields["calls"].integer(1), fields["window"].number(0, above=True))
+
+
+def _then(node: _Node, when: RuleCondition) -> RuleAction:
+    fields = node.mapping(_THEN_KEYS)
+    _one_of(node, fields, _ACTIONS, optional="latency" in fields, note=" (latency may go with any)")
+    if "process" in fields and "fault" not in fields:
+        fields["process"].fail_detail("process goes with fault only")
+    if "expire_session" in fields and not fields["expire_session"].boolean():
+        fields["expire_session"].fail("true (leave the key out for false)")
+    if "recipient_error" in fields and when.commands != frozenset({"sendmsg"}):
+        fields["recipient_error"].fail_detail("recipient_error needs when.command: sendmsg")
+    if "quota" in fields and (
+        any(getattr(when, key) is not None for key in _COUNTS) or when.probability is not None
+    ):
+        fields["quota"].fail_detail(
+            "a quota counts calls itself: drop call/first/every/after/probability"
+        )
+    return RuleAction(
+        error=_optional(fields, "error", _error_code, None),
+        recipient_error=_optional(fields, "recipient_error", _error_code, None),
+        http=_optional(fields, "http", _http, None),
+        fault=_optional(fields, "fault", lambda n: n.choice({f.value: f for f in Fault}), None),
+        expire_session="expire_session" in fields,
+        quota=_optional(fields, "quota", _quota, None),
+        latency=_optional(fields, "latency", _duration, 0.0),
+        process=_optional(fields, "process", _Node.boolean, False),
+    )
+
+
+def _rules(node: _Node) -> tuple[Rule, ...]:
+    rules = []
+    names: set[str] = set()
+    for index, item in enumerate(node.sequence()):
+        fields = item.mapping(("name", "when", "then", "times"), required=("then",))
+        name = _optional(fields, "name", _text, f"rules[{index}]")
+        if name in names:
+            fields["name"].fail("a name no other rule has")
+        names.add(name)
+        when = _optional(fields, "when", _when, RuleCondition())
+        then = _then(fields["then"], when)
+        rules.append(Rule(name, when, then, _optional(fields, "times", _count, None)))
+    return tuple(rules)
+
+
 _SECTIONS: dict[str, Callable[[_Node], Any]] = {
     "seed": lambda node: node.integer(),
     "clock": _clock,
@@ -355,6 +596,9 @@ _SECTIONS: dict[str, Callable[[_Node], Any]] = {
     "default_charge": _money,
     "lifecycle": _lifecycle,
     "recipient_limits": _recipient_limits,
+    "routes": _routes,
+    "recipients": _recipients,
+    "rules": _rules,
 }
 
 

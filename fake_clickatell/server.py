@@ -14,6 +14,7 @@ import contextlib
 import io
 import selectors
 import socket
+import struct
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -36,6 +37,8 @@ MAX_BODY = 1024 * 1024
 IDLE_TIMEOUT = 75.0
 
 ENVIRON_SOCKET = "fake_clickatell.socket"
+#: Set by the app when a scenario rule breaks the reply: an ``Outcome`` with ``fault`` and ``body``.
+ENVIRON_FAULT = "fake_clickatell.fault"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -161,6 +164,10 @@ class _Handler(BaseHTTPRequestHandler):
             if close is not None:
                 close()
         status, headers = response
+        outcome = environ.get(ENVIRON_FAULT)
+        if outcome is not None:
+            self._break_reply(outcome.fault.value, outcome.body, status, headers)
+            return
         lines = [f"HTTP/1.1 {status}\r\n"]
         has_length = False
         for name, value in headers:
@@ -175,6 +182,37 @@ class _Handler(BaseHTTPRequestHandler):
         head = "".join(lines).encode("latin-1")
         self.wfile.write(head if self.command == "HEAD" else head + payload)
         self.wfile.flush()
+
+    def _break_reply(
+        self, fault: str, body: str, status: str, headers: list[tuple[str, str]]
+    ) -> None:
+        """Execute a scripted transport fault; the connection never survives one."""
+        self.close_connection = True
+        sock = self.connection
+        if fault == "reset":
+            # Linger 0: close() sends a TCP RST instead of a FIN.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        elif fault == "truncate":
+            payload = body.encode("utf-8")
+            head = "".join(
+                [f"HTTP/1.1 {status}\r\n"]
+                + [
+                    f"{name}: {value}\r\n"
+                    for name, value in headers
+                    if name.lower() != "content-length"
+                ]
+                + [f"Content-Length: {len(payload)}\r\n\r\n"]
+            )
+            sock.sendall(head.encode("latin-1") + payload[: len(payload) // 2])
+        elif fault == "hang":
+            # Say nothing; wait for the client to give up (or the server to stop).
+            sock.settimeout(None)
+            try:
+                while sock.recv(65536):
+                    pass
+            except OSError:
+                pass
+        # "empty": close without a byte.
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence http.server's own stderr lines; the app logs each request itself."""

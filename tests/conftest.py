@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from fake_clickatell import FakeServer, Scenario, create_app
 
-from .support import STRICT, TRANSPORTS, Harness, frozen
-
-MakeFake = Callable[..., Harness]
+from .support import STRICT, TRANSPORTS, Harness, MakeFake, frozen
 
 
 @pytest.fixture(params=TRANSPORTS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -110,3 +111,7 @@ class Harness:
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
+
+
+#: The ``make_fake`` fixture: build a fresh fake from a scenario (frozen clock by default).
+MakeFake = Callable[..., Harness]

@@ -77,7 +77,7 @@ BROKEN = [
     ("- just\n- a list\n", "b.yaml: expected a mapping at the top level, got a list"),
     (
         "acounts: []\n",
-        "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits",
+        "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits, routes, recipients, rules",
     ),
     ("accounts: {api_id: 1}\n", "b.yaml: accounts: expected a list, got a mapping"),
     (
@@ -98,7 +98,7 @@ BROKEN = [
     ),
     (
         "accounts:\n  - {api_id: 1, user: u, password: p, pasword: q}\n",
-        "b.yaml: accounts[0].pasword: unknown key; expected one of api_id, user, password, balance, frozen, session_ttl, error_texts, dial_prefix",
+        "b.yaml: accounts[0].pasword: unknown key; expected one of api_id, user, password, balance, frozen, session_ttl, error_texts, dial_prefix, allowed_ips, senders",
     ),
     (
         "accounts:\n  - {api_id: [1], user: u, password: p}\n",
@@ -154,6 +154,112 @@ BROKEN = [
     (
         "accounts: [\n",
         "b.yaml: line 2, column 1: invalid YAML: while parsing a flow node; expected the node content, but found '<stream end>'",
+    ),
+    (
+        "routes: [{prefix: '+27', charge: 1}]\n",
+        "b.yaml: routes[0].prefix: expected a number prefix of digits, such as 27, got '+27'",
+    ),
+    (
+        "routes: [{prefix: '27', charge: 1}, {prefix: 27, charge: 2}]\n",
+        "b.yaml: routes[1].prefix: expected a prefix not routed already, got 27",
+    ),
+    ("routes: [{prefix: '27'}]\n", "b.yaml: routes[0].charge: required key is missing"),
+    (
+        "recipients: [{error: 121}]\n",
+        "b.yaml: recipients[0]: expected exactly one of number, prefix, glob, got none",
+    ),
+    (
+        "recipients: [{number: '1', prefix: '2', error: 121}]\n",
+        "b.yaml: recipients[0]: expected exactly one of number, prefix, glob, got number and prefix",
+    ),
+    (
+        "recipients: [{number: '27999000001'}]\n",
+        "b.yaml: recipients[0]: expected exactly one of error, status, statuses, got none",
+    ),
+    (
+        "recipients: [{number: '27999000001', status: 15}]\n",
+        "b.yaml: recipients[0].status: expected a message status (001, 002, 003, 004, 005, 006, 007, 008, 009, 010, 011, 012, 014), got 15",
+    ),
+    (
+        "recipients: [{number: 'abc', error: 121}]\n",
+        "b.yaml: recipients[0].number: expected digits, such as 27999000001, got 'abc'",
+    ),
+    (
+        "rules: [{when: {command: sendsms}, then: {error: 901}}]\n",
+        "b.yaml: rules[0].when.command: expected one of auth, ping, sendmsg, querymsg, delmsg, getbalance, getmsgcharge, got 'sendsms'",
+    ),
+    (
+        "rules: [{when: {command: [sendmsg, nope]}, then: {error: 901}}]\n",
+        "b.yaml: rules[0].when.command[1]: expected one of auth, ping, sendmsg, querymsg, delmsg, getbalance, getmsgcharge, got 'nope'",
+    ),
+    ("rules: [{when: {command: sendmsg}}]\n", "b.yaml: rules[0].then: required key is missing"),
+    (
+        "rules: [{then: {}}]\n",
+        "b.yaml: rules[0].then: expected exactly one of error, recipient_error, http, fault, expire_session, quota (latency may go with any), got none",
+    ),
+    (
+        "rules: [{then: {error: 901, fault: reset}}]\n",
+        "b.yaml: rules[0].then: expected exactly one of error, recipient_error, http, fault, expire_session, quota (latency may go with any), got error and fault",
+    ),
+    (
+        "rules: [{then: {fault: melt}}]\n",
+        "b.yaml: rules[0].then.fault: expected one of reset, empty, garbage, truncate, hang, got 'melt'",
+    ),
+    (
+        "rules: [{then: {error: 901, process: true}}]\n",
+        "b.yaml: rules[0].then.process: process goes with fault only",
+    ),
+    (
+        "rules: [{then: {recipient_error: 121}}]\n",
+        "b.yaml: rules[0].then.recipient_error: recipient_error needs when.command: sendmsg",
+    ),
+    (
+        "rules: [{when: {first: 2, every: 3}, then: {error: 901}}]\n",
+        "b.yaml: rules[0].when: expected at most one of call, first, every, after, got first and every",
+    ),
+    (
+        "rules: [{when: {first: 0}, then: {error: 901}}]\n",
+        "b.yaml: rules[0].when.first: expected an integer >= 1, got 0",
+    ),
+    (
+        "rules: [{when: {probability: 1.5}, then: {error: 901}}]\n",
+        "b.yaml: rules[0].when.probability: expected a number > 0 and <= 1, got 1.5",
+    ),
+    (
+        "rules: [{when: {clock: {from: soon}}, then: {error: 901}}]\n",
+        "b.yaml: rules[0].when.clock.from: expected a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, got 'soon'",
+    ),
+    (
+        "rules: [{when: {every: 2}, then: {quota: {calls: 5, window: 60}}}]\n",
+        "b.yaml: rules[0].then.quota: a quota counts calls itself: drop call/first/every/after/probability",
+    ),
+    (
+        "rules: [{then: {quota: {calls: 5}}}]\n",
+        "b.yaml: rules[0].then.quota.window: required key is missing",
+    ),
+    (
+        "rules: [{then: {http: {status: 700}}}]\n",
+        "b.yaml: rules[0].then.http.status: expected an integer from 100 to 599, got 700",
+    ),
+    (
+        "rules: [{then: {latency: -1}}]\n",
+        "b.yaml: rules[0].then.latency: expected a number >= 0, got -1",
+    ),
+    (
+        "rules: [{name: a, then: {error: 1}}, {name: a, then: {error: 2}}]\n",
+        "b.yaml: rules[1].name: expected a name no other rule has, got 'a'",
+    ),
+    (
+        "rules: [{then: {error: 901}, times: 0}]\n",
+        "b.yaml: rules[0].times: expected an integer >= 1, got 0",
+    ),
+    (
+        "rules: [{when: {recipient: {prefix: '27', glob: '2*'}}, then: {error: 1}}]\n",
+        "b.yaml: rules[0].when.recipient: expected exactly one of number, prefix, glob, got prefix and glob",
+    ),
+    (
+        "accounts:\n  - {api_id: 1, user: u, password: p, allowed_ips: [localhost]}\n",
+        "b.yaml: accounts[0].allowed_ips[0]: expected an IP address or network, such as 127.0.0.1 or 10.0.0.0/8, got 'localhost'",
     ),
     # safe loading: no Python objects, ever
     (

@@ -1,13 +1,15 @@
 """Accounts, their credit, and how a request's credentials map to one.
 
 Authentication precedence (reference Part A §4): a request with no api_id, or an unknown one,
-gets 108; a known api_id with a wrong or missing user or password gets 001; a frozen account
-gets 004. In open mode (a scenario with no accounts) every api_id is known and any user and
-password pass: each distinct api_id+user is an account of its own, made on first use.
+gets 108; a known api_id with a wrong or missing user or password gets 001. (The gateway then
+refuses a locked-down client address with 007 and a frozen account with 004.) In open mode (a
+scenario with no accounts) every api_id is known and any user and password pass: each distinct
+api_id+user is an account of its own, made on first use.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections import ChainMap
 from collections.abc import Mapping
 from decimal import Decimal
@@ -23,7 +25,17 @@ AccountKey = tuple[str, str]
 class Account:
     """An account's live state: balance, frozen flag and its settings."""
 
-    __slots__ = ("api_id", "balance", "dial_prefix", "error_texts", "frozen", "session_ttl", "user")
+    __slots__ = (
+        "api_id",
+        "balance",
+        "dial_prefix",
+        "error_texts",
+        "frozen",
+        "networks",
+        "senders",
+        "session_ttl",
+        "user",
+    )
 
     def __init__(
         self,
@@ -35,6 +47,8 @@ class Account:
         session_ttl: float,
         error_texts: Mapping[int, str],
         dial_prefix: str | None,
+        allowed_ips: tuple[str, ...] = (),
+        senders: tuple[str, ...] | None = None,
     ) -> None:
         self.api_id = api_id
         self.user = user
@@ -43,11 +57,23 @@ class Account:
         self.session_ttl = session_ttl
         self.error_texts = error_texts
         self.dial_prefix = dial_prefix
+        self.networks = tuple(ipaddress.ip_network(ip, strict=False) for ip in allowed_ips)
+        self.senders = frozenset(senders) if senders is not None else None
 
     @property
     def key(self) -> AccountKey:
         """What identifies the account: api_id and user."""
         return (self.api_id, self.user)
+
+    def allows(self, client_ip: str) -> bool:
+        """False when the account is locked to other client addresses (IP lockdown)."""
+        if not self.networks:
+            return True
+        try:
+            address = ipaddress.ip_address(client_ip)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
 
     def try_charge(self, amount: Decimal) -> bool:
         """Deduct ``amount`` if the balance covers it; the balance never goes below zero."""
@@ -89,6 +115,8 @@ class AccountBook:
             session_ttl=spec.session_ttl if spec.session_ttl is not None else scenario.session_ttl,
             error_texts=ChainMap(dict(spec.error_texts), dict(scenario.error_texts)),
             dial_prefix=spec.dial_prefix,
+            allowed_ips=spec.allowed_ips,
+            senders=spec.senders,
         )
         self._accounts[account.key] = account
         self._by_api_id.setdefault(spec.api_id, []).append(account.key)
@@ -124,6 +152,4 @@ class AccountBook:
             if user is None or key not in keys or self._passwords[key] != password:
                 return Err.AUTH_FAILED
             account = self._accounts[key]
-        if account.frozen:
-            return Err.ACCOUNT_FROZEN
         return account

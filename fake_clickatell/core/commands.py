@@ -99,9 +99,15 @@ class Params:
 
 
 def api_error(code: int, texts: Mapping[int, str] | None = None, **fields: object) -> ApiError:
-    """The :class:`ApiError` for ``code`` with its (possibly overridden) text."""
-    template = (texts or {}).get(code) or ERROR_TEXTS.get(code, "Unknown error")
-    return ApiError(code, template.format(**fields) if fields else template)
+    """The :class:`ApiError` for ``code`` with its (possibly overridden) text.
+
+    ``{name}`` placeholders in the text are filled from ``fields`` (130 carries ``{until}``);
+    any other brace is left as it is.
+    """
+    text = (texts or {}).get(code) or ERROR_TEXTS.get(code, "Unknown error")
+    for name, value in fields.items():
+        text = text.replace("{" + name + "}", str(value))
+    return ApiError(code, text)
 
 
 class InvalidCommand(Exception):

@@ -7,6 +7,8 @@ and password are accepted, and each distinct api_id+user becomes its own account
 
 from __future__ import annotations
 
+import enum
+import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,7 +42,11 @@ DEFAULT_LIFECYCLE: tuple[StatusStep, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class AccountSpec:
-    """An account a scenario declares; declaring any makes authentication strict."""
+    """An account a scenario declares; declaring any makes authentication strict.
+
+    ``allowed_ips`` (addresses or CIDR networks) locks the account to those clients (others get
+    007); ``senders``, when given, is the list of approved sender ids (others get 123).
+    """
 
     api_id: str
     user: str
@@ -50,6 +56,124 @@ class AccountSpec:
     session_ttl: float | None = None
     error_texts: Mapping[int, str] = field(default_factory=_no_texts)
     dial_prefix: str | None = None
+    allowed_ips: tuple[str, ...] = ()
+    senders: tuple[str, ...] | None = None
+
+
+class PatternKind(enum.Enum):
+    """How a :class:`NumberPattern` compares."""
+
+    NUMBER = "number"
+    PREFIX = "prefix"
+    GLOB = "glob"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberPattern:
+    """A phone number, a prefix, or a glob (``*``, ``?``, ``[...]``), matched as sent."""
+
+    kind: PatternKind
+    value: str
+
+    def matches(self, number: str) -> bool:
+        """True when ``number`` is matched."""
+        if self.kind is PatternKind.NUMBER:
+            return number == self.value
+        if self.kind is PatternKind.PREFIX:
+            return number.startswith(self.value)
+        return fnmatch.fnmatchcase(number, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Messages to numbers starting with ``prefix`` cost ``charge`` credits per part."""
+
+    prefix: str
+    charge: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientScript:
+    """What happens to messages for matching numbers: an immediate error, or a lifecycle."""
+
+    pattern: NumberPattern
+    error: int | None = None
+    lifecycle: tuple[StatusStep, ...] | None = None
+
+
+class Fault(enum.Enum):
+    """Faults a rule can inject into the reply (all but garbage are executed on the socket)."""
+
+    RESET = "reset"  # the connection is reset (TCP RST): a connection error
+    EMPTY = "empty"  # the connection closes without a byte of reply
+    GARBAGE = "garbage"  # HTTP 200 whose body is random bytes, outside the grammar
+    TRUNCATE = "truncate"  # headers promise the whole reply; half of it arrives, then close
+    HANG = "hang"  # no reply until the client gives up
+
+
+@dataclass(frozen=True, slots=True)
+class HttpReply:
+    """A raw HTTP reply a rule answers with instead of the API's."""
+
+    status: int
+    body: str = ""
+    content_type: str = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """At most ``calls`` matching requests per ``window`` seconds; more get 130."""
+
+    calls: int
+    window: float
+
+
+@dataclass(frozen=True, slots=True)
+class RuleAction:
+    """What a rule does when it fires. ``latency`` may accompany any action or stand alone.
+
+    ``process`` (faults only): handle the request first, then break the reply.
+    """
+
+    error: int | None = None
+    recipient_error: int | None = None
+    http: HttpReply | None = None
+    fault: Fault | None = None
+    expire_session: bool = False
+    quota: Quota | None = None
+    latency: float = 0.0
+    process: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCondition:
+    """When a rule applies. Every given condition must hold; none given matches everything.
+
+    ``call``/``first``/``every``/``after`` count the requests that match the other conditions.
+    """
+
+    commands: frozenset[str] | None = None
+    api_id: str | None = None
+    user: str | None = None
+    recipient: NumberPattern | None = None
+    params: tuple[tuple[str, str], ...] = ()
+    call: int | None = None
+    first: int | None = None
+    every: int | None = None
+    after: int | None = None
+    clock_from: float | None = None
+    clock_until: float | None = None
+    probability: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named rule: ``when`` it applies, what it does (``then``), at most ``times`` times."""
+
+    name: str
+    when: RuleCondition = field(default_factory=RuleCondition)
+    then: RuleAction = field(default_factory=RuleAction)
+    times: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +206,9 @@ class Scenario:
     lifecycle: tuple[StatusStep, ...] = DEFAULT_LIFECYCLE
     recipient_limits: RecipientLimits = field(default_factory=RecipientLimits)
     clock: ClockSpec = field(default_factory=ClockSpec)
+    routes: tuple[Route, ...] = ()
+    recipients: tuple[RecipientScript, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
     @property
     def strict(self) -> bool:

@@ -7,6 +7,7 @@ thread-safe: the adapter serialises calls (one lock), so each request is atomic.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,8 +26,9 @@ from .commands import (
     normalize_msisdn,
     parse_message_ref,
     parse_sendmsg,
+    split_recipients,
 )
-from .config import DEFAULT_SCENARIO, Scenario, StatusStep
+from .config import DEFAULT_SCENARIO, Fault, RecipientScript, Scenario, StatusStep
 from .grammar import (
     Accepted,
     ApiError,
@@ -44,10 +46,11 @@ from .grammar import (
 from .ids import IdSource
 from .journal import DEFAULT_JOURNAL_LIMIT, Journal
 from .lifecycle import Message, Timeline, stop
+from .rules import Decision, RequestFacts, RuleBook
 from .sessions import SessionStore
 
-#: The commands of ``/http/<command>`` this gateway serves.
-HTTP_COMMANDS = ("auth", "ping", "sendmsg", "querymsg", "delmsg", "getbalance", "getmsgcharge")
+#: The commands this gateway serves (scenario rules may name them).
+COMMANDS = ("auth", "ping", "sendmsg", "querymsg", "delmsg", "getbalance", "getmsgcharge")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +66,24 @@ class ApiRequest:
     oversized: bool = False
 
 
+TEXT_PLAIN = "text/plain; charset=utf-8"
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What to answer: the reply value and the exact body."""
+    """What to answer, and how: the adapter sleeps ``latency`` seconds first, and a ``fault``
+    replaces the HTTP reply (``body`` is then the garbage to send, or the reply to truncate).
 
-    reply: Reply
+    ``reply`` is ``None`` when no API reply was made (a rule answered raw HTTP or a fault).
+    """
+
+    reply: Reply | None
     body: str
     status: int = 200
+    content_type: str = TEXT_PLAIN
+    latency: float = 0.0
+    fault: Fault | None = None
+    rule: str | None = None
 
 
 class Gateway:
@@ -110,6 +124,10 @@ class Gateway:
         self.clock = VirtualClock(
             self._time_source, start=scenario.clock.start, frozen=scenario.clock.frozen
         )
+        # A stream of its own, so adding a probabilistic rule does not change the ids.
+        self.rules = RuleBook(scenario.rules, random.Random(f"rules:{seed}"))
+        routes = sorted(scenario.routes, key=lambda route: len(route.prefix), reverse=True)
+        self._routes = tuple((route.prefix, route.charge) for route in routes)
 
     def now(self) -> float:
         """The virtual time."""
@@ -147,11 +165,12 @@ class Gateway:
     # -- requests ------------------------------------------------------------------------
 
     def handle(self, request: ApiRequest) -> Outcome:
-        """Answer one API request and journal it."""
+        """Answer one API request (scenario rules first) and journal it."""
         now = self.tick()
-        handler = None if request.oversized else _HANDLERS.get(request.command)
-        reply = handler(self, request, now) if handler else api_error(Err.INVALID_PARAMETERS)
-        outcome = Outcome(reply, render(reply))
+        decision = None
+        if len(self.rules) and not request.oversized:
+            decision = self.rules.evaluate(self._facts(request, now))
+        outcome = self._answer(request, now, decision)
         self.journal.record(
             time=now,
             method=request.method,
@@ -160,63 +179,129 @@ class Gateway:
             params=request.params.as_dict(),
             client_ip=request.client_ip,
             status=outcome.status,
-            body=outcome.body,
+            body=f"<{outcome.fault.value}>" if outcome.fault else outcome.body,
+            rule=outcome.rule,
         )
         return outcome
+
+    def _facts(self, request: ApiRequest, now: float) -> RequestFacts:
+        params = request.params
+        account = None
+        session_id = params.present("session_id")
+        if session_id is not None:
+            session = self.sessions.peek(session_id)
+            account = session.account if session is not None else None
+        else:
+            api_id, user = params.present("api_id"), params.present("user")
+            account = (api_id, user) if api_id is not None and user is not None else None
+        recipients = split_recipients(params.get("to") or "")
+        return RequestFacts(request.command, params, account, recipients, now)
+
+    def _dispatch(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
+        handler = None if request.oversized else _HANDLERS.get(request.command)
+        if handler is None:
+            return api_error(Err.INVALID_PARAMETERS)
+        return handler(self, request, now, decision)
+
+    def _answer(self, request: ApiRequest, now: float, decision: Decision | None) -> Outcome:
+        if decision is None:
+            reply = self._dispatch(request, now, None)
+            return Outcome(reply, render(reply))
+        action, rule = decision.action, decision.rule
+        latency = action.latency
+        if action.http is not None:
+            http = action.http
+            return Outcome(None, http.body, http.status, http.content_type, latency, rule=rule)
+        if action.fault is not None:
+            # A fault drops the request unless told to process it; truncating needs the reply.
+            handled = None
+            body = ""
+            if action.process or action.fault is Fault.TRUNCATE:
+                handled = self._dispatch(request, now, None)
+                body = render(handled)
+            if action.fault is Fault.GARBAGE:
+                body = self._garbage()
+            return Outcome(handled, body, latency=latency, fault=action.fault, rule=rule)
+        account = self._known_account(request)
+        if action.quota is not None:
+            reply = self._error(Err.MT_LIMIT, account, until=decision.quota_until)
+        elif action.error is not None:
+            reply = self._error(action.error, account)
+        else:
+            if action.expire_session:
+                session_id = request.params.present("session_id")
+                if session_id is not None:
+                    self.sessions.expire(session_id)
+            reply = self._dispatch(request, now, decision)
+        return Outcome(reply, render(reply), latency=latency, rule=rule)
+
+    def _garbage(self) -> str:
+        """Deterministic (seeded) bytes that are neither HTTP nor the API's grammar."""
+        rng = self.rules.random
+        size = rng.randint(16, 64)
+        return "\x00\xff" + "".join(chr(rng.randint(0, 255)) for _ in range(size))
+
+    def _known_account(self, request: ApiRequest) -> Account | None:
+        facts = self._facts(request, self.clock.now())
+        return self.accounts.get(facts.account) if facts.account is not None else None
 
     def _error(self, code: int, account: Account | None = None, **fields: object) -> ApiError:
         texts = account.error_texts if account is not None else self.scenario.error_texts
         return api_error(code, texts, **fields)
 
-    def _authenticate(self, params: Params, now: float) -> Account | ApiError:
+    def _authenticate(self, request: ApiRequest, now: float) -> Account | ApiError:
         """Session rules when a session_id is given, else credentials (Part A §4)."""
-        credentials = Credentials.from_params(params)
+        credentials = Credentials.from_params(request.params)
         if credentials.session_id is not None:
-            session = self.sessions.use(credentials.session_id, now)
-            if session is None:
-                return self._error(Err.SESSION_EXPIRED)
-            account = self.accounts.get(session.account)
-            if account is None:  # pragma: no cover - sessions only name existing accounts
-                return self._error(Err.SESSION_EXPIRED)
-            if account.frozen:
-                return self._error(Err.ACCOUNT_FROZEN, account)
-            return account
+            return self._session_account(credentials.session_id, now, request.client_ip)
         if credentials.api_id is None and credentials.user is None and credentials.password is None:
             return self._error(Err.MISSING_SESSION)
-        return self._check_credentials(credentials)
+        return self._check_credentials(credentials, request.client_ip)
 
-    def _check_credentials(self, credentials: Credentials) -> Account | ApiError:
+    def _session_account(self, session_id: str, now: float, client_ip: str) -> Account | ApiError:
+        session = self.sessions.use(session_id, now)
+        account = self.accounts.get(session.account) if session is not None else None
+        if account is None:
+            return self._error(Err.SESSION_EXPIRED)
+        return self._admit(account, client_ip)
+
+    def _check_credentials(self, credentials: Credentials, client_ip: str) -> Account | ApiError:
         result = self.accounts.authenticate(credentials)
         if isinstance(result, Account):
-            return result
+            return self._admit(result, client_ip)
         account = None
         if credentials.api_id is not None and credentials.user is not None:
             account = self.accounts.get((credentials.api_id, credentials.user))
         return self._error(result, account)
 
+    def _admit(self, account: Account, client_ip: str) -> Account | ApiError:
+        """An authenticated account may still be locked to other IPs (007) or frozen (004)."""
+        if not account.allows(client_ip):
+            return self._error(Err.IP_LOCKDOWN, account)
+        if account.frozen:
+            return self._error(Err.ACCOUNT_FROZEN, account)
+        return account
+
     # -- commands ------------------------------------------------------------------------
 
-    def _auth(self, request: ApiRequest, now: float) -> Reply:
-        account = self._check_credentials(Credentials.from_params(request.params))
+    def _auth(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
+        credentials = Credentials.from_params(request.params)
+        account = self._check_credentials(credentials, request.client_ip)
         if isinstance(account, ApiError):
             return account
         session = self.sessions.open(account.key, account.session_ttl, now, self.ids)
         return Ok(session.session_id)
 
-    def _ping(self, request: ApiRequest, now: float) -> Reply:
+    def _ping(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
+        # ping takes only a session: credentials on it do not count (ARCH ping page).
         session_id = request.params.present("session_id")
         if session_id is None:
             return self._error(Err.MISSING_SESSION)
-        session = self.sessions.use(session_id, now)
-        if session is None:
-            return self._error(Err.SESSION_EXPIRED)
-        account = self.accounts.get(session.account)
-        if account is not None and account.frozen:
-            return self._error(Err.ACCOUNT_FROZEN, account)
-        return Ok("")
+        account = self._session_account(session_id, now, request.client_ip)
+        return account if isinstance(account, ApiError) else Ok("")
 
-    def _sendmsg(self, request: ApiRequest, now: float) -> Reply:
-        account = self._authenticate(request.params, now)
+    def _sendmsg(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
+        account = self._authenticate(request, now)
         if isinstance(account, ApiError):
             return account
         options = parse_sendmsg(
@@ -224,7 +309,15 @@ class Gateway:
         )
         if isinstance(options, ApiError):
             return self._error(options.code, account)
-        results = [self._send_one(account, entry, options, now) for entry in options.recipients]
+        senders = account.senders
+        if senders is not None and options.sender is not None and options.sender not in senders:
+            return self._error(Err.INVALID_SENDER_ID, account)
+        forced = None
+        if decision is not None and decision.action.recipient_error is not None:
+            forced = (decision.action.recipient_error, decision.recipients)
+        results = [
+            self._send_one(account, entry, options, now, forced) for entry in options.recipients
+        ]
         if len(results) == 1:
             only = results[0]
             if isinstance(only, RecipientAccepted):
@@ -233,17 +326,33 @@ class Gateway:
         return MultiRecipient(tuple(results))
 
     def _send_one(
-        self, account: Account, entry: str, options: SendOptions, now: float
+        self,
+        account: Account,
+        entry: str,
+        options: SendOptions,
+        now: float,
+        forced: tuple[int, frozenset[str] | None] | None,
     ) -> RecipientResult:
+        """One recipient: validity, scripted errors, route, credit; then the message."""
         to = echo_recipient(entry)
         msisdn = normalize_msisdn(entry, account.dial_prefix)
         if msisdn is None:
             return self._recipient_error(Err.INVALID_DESTINATION, account, to)
-        charge = self.scenario.default_charge * options.body.parts
-        script: tuple[StatusStep, ...] = self.scenario.lifecycle
+        if forced is not None and (forced[1] is None or entry in forced[1]):
+            return self._recipient_error(forced[0], account, to)
+        script = self._script_for(entry)
+        if script is not None and script.error is not None:
+            return self._recipient_error(script.error, account, to)
+        route_charge = self._route_charge(msisdn)
+        if route_charge is None:
+            return self._recipient_error(Err.CANNOT_ROUTE, account, to)
+        charge = route_charge * options.body.parts
+        lifecycle = self.scenario.lifecycle
+        if script is not None and script.lifecycle is not None:
+            lifecycle = script.lifecycle
         if options.max_credits is not None and charge > options.max_credits:
             # Over the cap the message is accepted but routing fails, at no charge (SPEC).
-            charge, script = Decimal(0), (StatusStep(STATUS_ROUTING_ERROR),)
+            charge, lifecycle = Decimal(0), (StatusStep(STATUS_ROUTING_ERROR),)
         elif not account.try_charge(charge):
             return self._recipient_error(Err.NO_CREDIT, account, to)
         message = Message(
@@ -253,13 +362,28 @@ class Gateway:
             options=options,
             charge=charge,
             accepted_at=now,
-            script=script,
+            script=lifecycle,
         )
         self.messages[message.apimsgid] = message
         if options.climsgid is not None:
             self._by_climsgid[(account.key, options.climsgid)] = message
         self.timeline.start(message)
         return RecipientAccepted(message.apimsgid, to)
+
+    def _script_for(self, entry: str) -> RecipientScript | None:
+        for script in self.scenario.recipients:
+            if script.pattern.matches(entry):
+                return script
+        return None
+
+    def _route_charge(self, msisdn: str) -> Decimal | None:
+        """The charge per part to ``msisdn``; ``None`` when declared routes do not cover it."""
+        if not self._routes:
+            return self.scenario.default_charge
+        for prefix, charge in self._routes:
+            if msisdn.startswith(prefix):
+                return charge
+        return None
 
     def _recipient_error(self, code: int, account: Account, to: str) -> RecipientError:
         error = self._error(code, account)
@@ -277,7 +401,7 @@ class Gateway:
     def _message_command(
         self, request: ApiRequest, now: float
     ) -> tuple[Account, MessageRef, Message | None] | ApiError:
-        account = self._authenticate(request.params, now)
+        account = self._authenticate(request, now)
         if isinstance(account, ApiError):
             return account
         ref = parse_message_ref(request.params)
@@ -289,7 +413,7 @@ class Gateway:
         code = Err.UNKNOWN_APIMSGID if ref.apimsgid is not None else Err.UNKNOWN_CLIMSGID
         return self._error(code, account)
 
-    def _querymsg(self, request: ApiRequest, now: float) -> Reply:
+    def _querymsg(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
         found = self._message_command(request, now)
         if isinstance(found, ApiError):
             return found
@@ -300,7 +424,7 @@ class Gateway:
             return MessageStatus(ref.apimsgid, STATUS_UNKNOWN)
         return self._unknown(account, ref)
 
-    def _delmsg(self, request: ApiRequest, now: float) -> Reply:
+    def _delmsg(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
         found = self._message_command(request, now)
         if isinstance(found, ApiError):
             return found
@@ -313,7 +437,7 @@ class Gateway:
             message.charge = Decimal(0)
         return MessageStatus(message.apimsgid, message.status)
 
-    def _getmsgcharge(self, request: ApiRequest, now: float) -> Reply:
+    def _getmsgcharge(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
         found = self._message_command(request, now)
         if isinstance(found, ApiError):
             return found
@@ -322,8 +446,8 @@ class Gateway:
             return self._unknown(account, ref)
         return MessageCharge(message.apimsgid, message.charge, message.status)
 
-    def _getbalance(self, request: ApiRequest, now: float) -> Reply:
-        account = self._authenticate(request.params, now)
+    def _getbalance(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
+        account = self._authenticate(request, now)
         if isinstance(account, ApiError):
             return account
         return Balance(account.balance)
@@ -357,7 +481,7 @@ class Gateway:
         }
 
 
-_Handler = Callable[[Gateway, ApiRequest, float], Reply]
+_Handler = Callable[[Gateway, ApiRequest, float, Decision | None], Reply]
 _HANDLERS: dict[str, _Handler] = {
     "auth": Gateway._auth,
     "ping": Gateway._ping,

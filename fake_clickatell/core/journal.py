@@ -35,6 +35,7 @@ class JournalEntry:
     client_ip: str
     status: int
     body: str
+    rule: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the admin API's shape)."""
@@ -48,6 +49,7 @@ class JournalEntry:
             "client_ip": self.client_ip,
             "status": self.status,
             "body": self.body,
+            "rule": self.rule,
         }
 
 
@@ -76,11 +78,21 @@ class Journal:
         client_ip: str,
         status: int,
         body: str,
+        rule: str | None = None,
     ) -> JournalEntry:
         """Append one entry (secrets masked) and return it."""
         self.total += 1
         entry = JournalEntry(
-            self.total, time, method, path, command, mask_params(params), client_ip, status, body
+            self.total,
+            time,
+            method,
+            path,
+            command,
+            mask_params(params),
+            client_ip,
+            status,
+            body,
+            rule,
         )
         self._entries.append(entry)
         return entry

@@ -56,6 +56,10 @@ class SessionStore:
         session.last_used = now
         return session
 
+    def peek(self, session_id: str) -> Session | None:
+        """The session ``session_id`` if it is in the table, without renewing it."""
+        return self._sessions.get(session_id)
+
     def sweep(self, now: float) -> None:
         """Drop every session expired by ``now``."""
         self._sessions = {k: s for k, s in self._sessions.items() if not s.expired(now)}

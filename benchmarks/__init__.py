@@ -1,0 +1,1 @@
+"""Benchmarks for fake_clickatell: run on demand, never part of ``make test``."""

@@ -1,0 +1,229 @@
+"""Scenario rules at run time: which rule fires for a request, with counters and switches.
+
+Rules are tried in order; the first one that fires wins and the rest are not consulted. A rule
+*matches* a request when every static condition holds (command, account, recipient, parameter
+patterns, clock window); it *fires* when, in addition, its count condition (``call``, ``first``,
+``every``, ``after``, counted over its matches), its probability and its ``times`` budget allow.
+A quota rule fires only for the requests over its quota. Disabled rules are skipped entirely.
+
+Evaluation is cheap by construction: rules are indexed by command, so a request only looks at
+the rules that name its command (or name none).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .commands import Params
+from .config import NumberPattern, PatternKind, Rule, RuleAction, RuleCondition
+
+AccountKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFacts:
+    """What rules can look at in a request."""
+
+    command: str
+    params: Params
+    account: AccountKey | None
+    recipients: Sequence[str]
+    now: float
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A rule fired: its action, and for quotas the time the limit lifts."""
+
+    rule: str
+    action: RuleAction
+    #: For ``recipient_error``: the recipients the rule's recipient condition picks (None: all).
+    recipients: frozenset[str] | None = None
+    quota_until: int | None = None
+
+
+class _RuleState:
+    """One rule and its live counters."""
+
+    __slots__ = (
+        "checks",
+        "enabled",
+        "fired",
+        "index",
+        "matched",
+        "rule",
+        "window_count",
+        "window_start",
+    )
+
+    def __init__(self, index: int, rule: Rule) -> None:
+        self.index = index
+        self.rule = rule
+        # Only the conditions the rule states are checked: a rule costs what it asks for.
+        self.checks = _compile(rule.when)
+        self.enabled = True
+        self.matched = 0
+        self.fired = 0
+        self.window_start = -math.inf
+        self.window_count = 0
+
+    def counted_in(self) -> bool:
+        """Whether this match (already counted) satisfies the count condition."""
+        when, n = self.rule.when, self.matched
+        if when.call is not None:
+            return n == when.call
+        if when.first is not None:
+            return n <= when.first
+        if when.every is not None:
+            return n % when.every == 0
+        if when.after is not None:
+            return n > when.after
+        return True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "name": self.rule.name,
+            "enabled": self.enabled,
+            "matched": self.matched,
+            "fired": self.fired,
+            "times": self.rule.times,
+        }
+
+
+Check = Callable[[RequestFacts], bool]
+
+
+def _compile(when: RuleCondition) -> tuple[Check, ...]:
+    """The static conditions of ``when`` as a tuple of predicates (command is indexed apart)."""
+    checks: list[Check] = []
+    api_id, user = when.api_id, when.user
+    if api_id is not None:
+        checks.append(lambda f: f.account is not None and f.account[0] == api_id)
+    if user is not None:
+        checks.append(lambda f: f.account is not None and f.account[1] == user)
+    start, until = when.clock_from, when.clock_until
+    if start is not None:
+        checks.append(lambda f: f.now >= start)
+    if until is not None:
+        checks.append(lambda f: f.now < until)
+    for name, pattern in when.params:
+        checks.append(_param_check(name, pattern))
+    if when.recipient is not None:
+        checks.append(_recipient_check(when.recipient))
+    return tuple(checks)
+
+
+def _param_check(name: str, pattern: str) -> Check:
+    match = re.compile(fnmatch.translate(pattern), re.DOTALL).match
+
+    def check(facts: RequestFacts) -> bool:
+        value = facts.params.get(name)
+        return value is not None and match(value) is not None
+
+    return check
+
+
+def _recipient_check(pattern: NumberPattern) -> Check:
+    value = pattern.value
+    if pattern.kind is PatternKind.PREFIX:
+        return lambda f: any(n.startswith(value) for n in f.recipients)
+    if pattern.kind is PatternKind.NUMBER:
+        return lambda f: value in f.recipients
+    match = re.compile(fnmatch.translate(value), re.DOTALL).match
+    return lambda f: any(match(n) is not None for n in f.recipients)
+
+
+class RuleBook:
+    """The rules of a scenario with their counters; ``evaluate`` picks the one that fires."""
+
+    __slots__ = ("_by_command", "_states", "_wildcards", "random")
+
+    def __init__(self, rules: Sequence[Rule], rng: random.Random) -> None:
+        #: The seeded stream for probabilities and generated garbage.
+        self.random = rng
+        self._states = [_RuleState(index, rule) for index, rule in enumerate(rules)]
+        self._wildcards = [s for s in self._states if s.rule.when.commands is None]
+        commands = {c for s in self._states for c in (s.rule.when.commands or ())}
+        self._by_command = {
+            command: [
+                s
+                for s in self._states
+                if s.rule.when.commands is None or command in s.rule.when.commands
+            ]
+            for command in commands
+        }
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def evaluate(self, facts: RequestFacts) -> Decision | None:
+        """The decision of the first rule that fires for ``facts``, if any."""
+        for state in self._by_command.get(facts.command, self._wildcards):
+            if not state.enabled:
+                continue
+            for check in state.checks:
+                if not check(facts):
+                    break
+            else:
+                state.matched += 1
+                decision = self._consider(state, facts)
+                if decision is not None:
+                    return decision
+        return None
+
+    def _consider(self, state: _RuleState, facts: RequestFacts) -> Decision | None:
+        """A matching rule: count it, and return its decision if it fires."""
+        rule = state.rule
+        if rule.times is not None and state.fired >= rule.times:
+            return None
+        quota = rule.then.quota
+        if quota is not None:
+            if facts.now >= state.window_start + quota.window:
+                state.window_start, state.window_count = facts.now, 0
+            state.window_count += 1
+            if state.window_count <= quota.calls:
+                return None
+            state.fired += 1
+            until = math.ceil(state.window_start + quota.window)
+            return Decision(rule.name, rule.then, quota_until=until)
+        if not state.counted_in():
+            return None
+        probability = rule.when.probability
+        if probability is not None and self.random.random() >= probability:
+            return None
+        state.fired += 1
+        picked = None
+        if rule.when.recipient is not None:
+            pattern = rule.when.recipient
+            picked = frozenset(n for n in facts.recipients if pattern.matches(n))
+        return Decision(rule.name, rule.then, recipients=picked)
+
+    def set_enabled(self, key: str, enabled: bool) -> bool:
+        """Switch the rule named ``key`` (or at index ``key``) on or off; False if none."""
+        state = self._find(key)
+        if state is None:
+            return False
+        state.enabled = enabled
+        return True
+
+    def _find(self, key: str) -> _RuleState | None:
+        for state in self._states:
+            if state.rule.name == key:
+                return state
+        if key.isdigit() and int(key) < len(self._states):
+            return self._states[int(key)]
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        """Every rule with its counters, and the names of those that never fired."""
+        return {
+            "rules": [state.to_json() for state in self._states],
+            "never_fired": [state.rule.name for state in self._states if state.fired == 0],
+        }
