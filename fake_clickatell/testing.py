@@ -34,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from .core.clock import ClockError
 from .core.config import DEFAULT_SCENARIO, Scenario
@@ -59,6 +59,7 @@ __all__ = [
     "RecordedError",
     "RemoteBackend",
     "RemoteBackendError",
+    "RuleState",
     "SentMessage",
     "StatusChange",
     "read_scenario",
@@ -160,6 +161,33 @@ class AccountState:
     def from_json(cls, data: Mapping[str, Any]) -> AccountState:
         """Build one from the admin API's JSON shape."""
         return cls(data["api_id"], data["user"], Decimal(data["balance"]), data["frozen"])
+
+
+@dataclass(frozen=True, slots=True)
+class RuleState:
+    """A scenario rule and its counters, as ``GET /__admin/rules`` shows them."""
+
+    index: int
+    name: str
+    enabled: bool
+    #: Requests that met its conditions.
+    matched: int
+    #: Times it acted.
+    fired: int
+    #: Most times it may act (``None``: no limit).
+    times: int | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RuleState:
+        """Build one from the admin API's JSON shape."""
+        return cls(
+            data["index"],
+            data["name"],
+            data["enabled"],
+            data["matched"],
+            data["fired"],
+            data["times"],
+        )
 
 
 def journal_entry(data: Mapping[str, Any]) -> JournalEntry:
@@ -319,6 +347,12 @@ class Backend(Protocol):
     def accounts(self) -> list[dict[str, Any]]:
         """``GET /__admin/accounts``' list."""
 
+    def rules(self) -> list[dict[str, Any]]:
+        """``GET /__admin/rules``' list."""
+
+    def enable_rule(self, key: str, enabled: bool) -> None:
+        """Switch the rule named (or at index) ``key`` on or off; ``LookupError`` if none."""
+
     def errors(self) -> list[RecordedError]:
         """Exceptions recorded since the last reset or load, oldest first."""
 
@@ -389,6 +423,17 @@ class LocalBackend:
         with self._state.lock:
             return self._state.gateway.accounts_json()
 
+    def rules(self) -> list[dict[str, Any]]:
+        with self._state.lock:
+            rules: list[dict[str, Any]] = self._state.gateway.rules.to_json()["rules"]
+            return rules
+
+    def enable_rule(self, key: str, enabled: bool) -> None:
+        with self._state.lock:
+            found = self._state.gateway.rules.set_enabled(key, enabled)
+        if not found:
+            raise LookupError(f"no rule named {key!r}")
+
     def errors(self) -> list[RecordedError]:
         with self._state.lock:
             recorded = list(self._state.errors)
@@ -446,9 +491,11 @@ class RemoteBackend:
         try:
             payload = json.loads(data) if data else None
         except ValueError:
+            if response.status != 200:  # an error page: the caller reports status and text
+                return response.status, data[:200].decode("utf-8", "replace")
             raise RemoteBackendError(
-                f"{method} {self.url}{path} answered {response.status} with something other than"
-                f" JSON; is {self.url} a fake-clickatell? {data[:200]!r}"
+                f"{method} {self.url}{path} answered 200 with something other than JSON;"
+                f" is {self.url} a fake-clickatell? {data[:200]!r}"
             ) from None
         return response.status, payload
 
@@ -510,6 +557,20 @@ class RemoteBackend:
     def accounts(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._ok("GET", "/__admin/accounts")["accounts"]
         return result
+
+    def rules(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._ok("GET", "/__admin/rules")["rules"]
+        return result
+
+    def enable_rule(self, key: str, enabled: bool) -> None:
+        path = f"/__admin/rules/{quote(key, safe='')}"
+        status, payload = self._call(
+            "POST", path, json.dumps({"enabled": enabled}).encode(), "application/json"
+        )
+        if status == 404:
+            raise LookupError(f"no rule named {key!r}")
+        if status != 200:
+            raise RemoteBackendError(f"POST {self.url}{path} answered {status}: {payload}")
 
     def errors(self) -> list[RecordedError]:
         recorded = self._ok("GET", "/__admin/errors")["errors"]
@@ -720,6 +781,28 @@ class FakeClickatell:
     def accounts(self) -> list[AccountState]:
         """Every account: the scenario's, then those made on first use in open mode."""
         return [AccountState.from_json(item) for item in self._backend.accounts()]
+
+    @property
+    def rules(self) -> list[RuleState]:
+        """The scenario's rules with their counters (how often each matched and fired)."""
+        return [RuleState.from_json(item) for item in self._backend.rules()]
+
+    def rule(self, name: str) -> RuleState:
+        """The rule called ``name`` (``LookupError`` listing the names if there is none)."""
+        rules = self.rules
+        for state in rules:
+            if state.name == name:
+                return state
+        names = ", ".join(repr(state.name) for state in rules) or "none"
+        raise LookupError(f"no rule named {name!r}; the scenario's rules: {names}")
+
+    def enable_rule(self, name: str) -> None:
+        """Switch a rule back on (rules start enabled)."""
+        self._backend.enable_rule(name, True)
+
+    def disable_rule(self, name: str) -> None:
+        """Switch a rule off: it neither counts nor fires until enabled again."""
+        self._backend.enable_rule(name, False)
 
     def balance(self, api_id: str | None = None, user: str | None = None) -> Decimal:
         """The credit left on an account (default: the default account)."""

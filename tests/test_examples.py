@@ -12,7 +12,6 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 @pytest.mark.slow
 def test_the_example_suite_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("FAKE_CLICKATELL_URL", raising=False)
-    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:hypothesispytest")
     result = pytester.runpytest_subprocess(str(EXAMPLES), "-v")  # as CI would run it
     outcomes = result.parseoutcomes()
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()

@@ -29,12 +29,14 @@ def with_send(test_source: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def inner_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+def inner_runs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """Inner runs start their own fake unless a test says otherwise, without unneeded plugins.
 
-    (Hypothesis' plugin would import and assertion-rewrite all of hypothesis in each run.)
+    (Hypothesis' plugin would import and assertion-rewrite all of hypothesis in each run. The
+    pytester fixture clears PYTEST_ADDOPTS, so this runs after it.)
     """
     monkeypatch.delenv(URL_ENV, raising=False)
+    monkeypatch.delenv("PYTEST_XDIST_WORKER_COUNT", raising=False)  # if this suite runs with -n
     monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:hypothesispytest -p no:anyio -p no:randomly")
 
 

@@ -23,6 +23,7 @@ from fake_clickatell.testing import (
     LocalBackend,
     RemoteBackend,
     RemoteBackendError,
+    RuleState,
     StatusChange,
     read_scenario,
 )
@@ -407,3 +408,32 @@ def test_remote_backend_reports_internal_errors_of_admin_calls(monkeypatch: pyte
         monkeypatch.setattr(gateway_module.Gateway, "advance_clock", boom)
         with pytest.raises(RemoteBackendError, match=r"/__admin/clock answered 500"):
             remote.clock(advance=1)
+
+
+def test_rules_show_their_counters_and_can_be_switched(handle: FakeClickatell):
+    handle.load_scenario(
+        {
+            "rules": [
+                {
+                    "name": "flaky",
+                    "when": {"command": "sendmsg", "first": 2},
+                    "then": {"error": 901},
+                }
+            ]
+        }
+    )
+    assert send(handle) == "ERR: 901, Internal error"
+    assert handle.rules == [RuleState(0, "flaky", True, 1, 1, None)]
+    handle.disable_rule("flaky")
+    assert send(handle).startswith("ID: ")
+    assert handle.rule("flaky") == RuleState(0, "flaky", False, 1, 1, None)
+    handle.enable_rule("flaky")
+    assert send(handle) == "ERR: 901, Internal error"
+    assert handle.rule("flaky").fired == 2
+    with pytest.raises(LookupError, match="no rule named 'nope'; the scenario's rules: 'flaky'"):
+        handle.rule("nope")
+    with pytest.raises(LookupError, match="no rule named 'no/pe'"):
+        handle.disable_rule("no/pe")
+    handle.load_scenario({})
+    with pytest.raises(LookupError, match="the scenario's rules: none"):
+        handle.rule("flaky")
