@@ -1,4 +1,4 @@
-"""docs/pytest.md: every example is a file, and each section's files pass when run with pytest."""
+"""docs/pytest.md and the README's pytest quick start: each section's example files pass."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "pytest.md"
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "pytest.md"
+README = ROOT / "README.md"
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 #: The first line of a file example names it: ``# test_x.py``, ``# scenarios/base.yaml``.
 FILE_HEADER = re.compile(r"# ([\w./-]+\.(?:py|yaml|ini))\n")
 TEST_DEF = re.compile(r"^\s*def test_", re.MULTILINE)
 
 
-def sections() -> dict[str, dict[str, str]]:
-    """The doc's ``##`` sections that hold file examples: title -> {file name: contents}."""
+def sections(doc: Path) -> dict[str, dict[str, str]]:
+    """The ``##`` sections that hold file examples: "doc: title" -> {file name: contents}."""
     found: dict[str, dict[str, str]] = {}
-    for chunk in re.split(r"^## ", DOC.read_text(), flags=re.MULTILINE)[1:]:
-        title = chunk.partition("\n")[0]
+    for chunk in re.split(r"^## ", doc.read_text(), flags=re.MULTILINE)[1:]:
+        title = f"{doc.name}: {chunk.partition(chr(10))[0]}"
         files: dict[str, str] = {}
         for _, body in FENCE.findall(chunk):
             header = FILE_HEADER.match(body)
@@ -30,14 +32,15 @@ def sections() -> dict[str, dict[str, str]]:
     return found
 
 
-SECTIONS = sections()
+SECTIONS = sections(DOC) | sections(README)  # the README's pytest quick start too
 
 
 def test_every_python_and_yaml_example_is_a_named_file():
     for language, body in FENCE.findall(DOC.read_text()):
         if language in ("python", "yaml", "ini"):
             assert FILE_HEADER.match(body), f"an example without a file name:\n{body}"
-    assert len(SECTIONS) >= 7
+    assert len(SECTIONS) >= 8
+    assert "README.md: Quick start: the pytest fixture" in SECTIONS
 
 
 @pytest.mark.parametrize("title", list(SECTIONS))
