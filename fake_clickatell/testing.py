@@ -6,7 +6,7 @@ thread of the test process, driven by direct calls under the app's lock) and
 :class:`RemoteBackend` (an already running ``fake-clickatell serve``, driven over the JSON admin
 API). The handle reads the same JSON shapes from both, so a test cannot tell them apart.
 
-This module imports neither pytest nor an HTTP client library: it works in any test runner.
+This module imports neither pytest nor a third-party HTTP client: it works in any test runner.
 
 Exceptions::
 
@@ -28,7 +28,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -141,9 +141,8 @@ class SentMessage:
 
     def describe(self) -> str:
         """One line for failure messages: who, what, and where it stands."""
-        text = self.text if len(self.text) <= 60 else self.text[:57] + "..."
         return (
-            f"to={self.to!r} text={text!r} from={self.sender!r} status={self.status!r}"
+            f"to={self.to!r} text={_short(self.text)!r} from={self.sender!r} status={self.status!r}"
             f" api_id={self.api_id!r} user={self.user!r} apimsgid={self.apimsgid!r}"
         )
 
@@ -287,7 +286,7 @@ def read_scenario(source: ScenarioLike, search: Sequence[Path] = ()) -> LoadedSc
     Raises :class:`~fake_clickatell.ScenarioError` (with file and key path) when it is invalid.
     """
     if isinstance(source, Mapping):
-        import yaml  # only when a dict goes to a remote fake; ``scenario`` validates it first
+        import yaml  # already imported by .scenario; the text is what a remote fake is sent
 
         scenario = scenario_from_data(dict(source), "<dict>")
         return LoadedScenario(scenario, yaml.safe_dump(dict(source), allow_unicode=True))
@@ -499,11 +498,34 @@ class RemoteBackend:
             ) from None
         return response.status, payload
 
-    def _ok(self, method: str, path: str, body: bytes | None = None, content_type: str = "") -> Any:
-        status, payload = self._call(method, path, body, content_type)
-        if status != 200:
-            raise RemoteBackendError(f"{method} {self.url}{path} answered {status}: {payload}")
-        return payload
+    def _ok(
+        self,
+        method: str,
+        path: str,
+        json_body: object = None,
+        *,
+        yaml_body: str | None = None,
+        errors: Mapping[int, Callable[[str], Exception]] | None = None,
+    ) -> Any:
+        """The JSON a 200 answer carries; another status raises ``errors[status](its error)``,
+        else :class:`RemoteBackendError`."""
+        if yaml_body is not None:
+            status, payload = self._call(
+                method, path, yaml_body.encode("utf-8"), "application/yaml"
+            )
+        elif json_body is not None:
+            status, payload = self._call(
+                method, path, json.dumps(json_body).encode(), "application/json"
+            )
+        else:
+            status, payload = self._call(method, path)
+        if status == 200:
+            return payload
+        detail = payload["error"] if isinstance(payload, dict) and "error" in payload else payload
+        make = (errors or {}).get(status)
+        if make is not None:
+            raise make(str(detail))
+        raise RemoteBackendError(f"{method} {self.url}{path} answered {status}: {detail}")
 
     def ping(self) -> None:
         """Check that the URL is a fake-clickatell answering its admin API."""
@@ -513,16 +535,11 @@ class RemoteBackend:
         self._ok("POST", "/__admin/reset")
 
     def load(self, loaded: LoadedScenario) -> None:
-        status, payload = self._call(
-            "PUT", "/__admin/scenario", loaded.text.encode("utf-8"), "application/yaml"
-        )
-        if status == 400 and isinstance(payload, dict) and "error" in payload:
-            # Validated here first, so this means the remote fake is another version.
-            raise ScenarioError(loaded.source, "", f"refused by {self.url}: {payload['error']}")
-        if status != 200:
-            raise RemoteBackendError(
-                f"PUT {self.url}/__admin/scenario answered {status}: {payload}"
-            )
+        # Validated here first: a refusal means the remote fake is another version.
+        def refused(error: str) -> ScenarioError:
+            return ScenarioError(loaded.source, "", f"refused by {self.url}: {error}")
+
+        self._ok("PUT", "/__admin/scenario", yaml_body=loaded.text, errors={400: refused})
         self.current = loaded
 
     def clock(
@@ -533,18 +550,11 @@ class RemoteBackend:
             for key, value in (("advance", advance), ("set", set), ("freeze", freeze))
             if value is not None
         }
-        if not changes:
-            result: dict[str, Any] = self._ok("GET", "/__admin/clock")
-            return result
-        status, payload = self._call(
-            "POST", "/__admin/clock", json.dumps(changes).encode(), "application/json"
+        method = "POST" if changes else "GET"
+        state: dict[str, Any] = self._ok(
+            method, "/__admin/clock", changes or None, errors={400: ClockError}
         )
-        if status == 400 and isinstance(payload, dict):
-            raise ClockError(payload.get("error", "refused"))
-        if status != 200:
-            raise RemoteBackendError(f"POST {self.url}/__admin/clock answered {status}: {payload}")
-        clock: dict[str, Any] = payload
-        return clock
+        return state
 
     def messages(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._ok("GET", "/__admin/messages")["messages"]
@@ -563,14 +573,11 @@ class RemoteBackend:
         return result
 
     def enable_rule(self, key: str, enabled: bool) -> None:
+        def missing(error: str) -> LookupError:
+            return LookupError(f"no rule named {key!r}")
+
         path = f"/__admin/rules/{quote(key, safe='')}"
-        status, payload = self._call(
-            "POST", path, json.dumps({"enabled": enabled}).encode(), "application/json"
-        )
-        if status == 404:
-            raise LookupError(f"no rule named {key!r}")
-        if status != 200:
-            raise RemoteBackendError(f"POST {self.url}{path} answered {status}: {payload}")
+        self._ok("POST", path, {"enabled": enabled}, errors={404: missing})
 
     def errors(self) -> list[RecordedError]:
         recorded = self._ok("GET", "/__admin/errors")["errors"]
@@ -663,7 +670,7 @@ def _n(count: int, noun: str) -> str:
 
 
 def _listing(lines: Sequence[str], what: str) -> list[str]:
-    shown = [f"  [{number}] {line}" for number, line in enumerate(lines[-_SHOWN:], 1)]
+    shown = [f"  [{number}] {line}" for number, line in enumerate(lines, 1)][-_SHOWN:]
     if len(lines) > _SHOWN:
         shown.insert(0, f"  ... {len(lines) - _SHOWN} earlier {what} not shown")
     return shown
@@ -949,10 +956,11 @@ class FakeClickatell:
             lines.extend(_listing([message.describe() for message in messages], "messages"))
         else:
             lines.append("no message was sent")
-        refused = [
+        refused = [  # any recipient refused, or no reply in the grammar at all
             entry
             for entry in self.requests
-            if entry.command == "sendmsg" and not entry.body.startswith("ID: ")
+            if entry.command == "sendmsg"
+            and not all(line.startswith("ID: ") for line in entry.body.split("\n"))
         ]
         if refused:
             lines.append(f"refused: {_n(len(refused), 'sendmsg request')}")
@@ -972,9 +980,10 @@ class FakeClickatell:
         return f"<FakeClickatell {self.url} scenario={self._loaded.source!r}>"
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _describe_request(entry: JournalEntry) -> str:
-    params = " ".join(f"{name}={value!r}" for name, value in entry.params.items())
-    body = entry.body.replace("\n", " | ")
-    if len(body) > 80:
-        body = body[:77] + "..."
-    return f"{entry.method} {entry.path} {params} -> {body!r}"
+    params = " ".join(f"{name}={_short(value)!r}" for name, value in entry.params.items())
+    return f"{entry.method} {entry.path} {params} -> {_short(entry.body, 80)!r}"

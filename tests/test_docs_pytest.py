@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+# pytester's inline runs drop the modules first imported inside them. httpx imports httpcore
+# lazily and keeps a map of its exception classes: a copy imported inside an inner run would
+# leave httpx unable to translate the errors of the next copy. So import it here, up front.
+import httpcore  # noqa: F401
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,6 +8,10 @@ import textwrap
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 
+# pytester's inline runs drop the modules first imported inside them. httpx imports httpcore
+# lazily and keeps a map of its exception classes: a copy imported inside an inner run would
+# leave httpx unable to translate the errors of the next copy. So import it here, up front.
+import httpcore  # noqa: F401
 import pytest
 
 from fake_clickatell.pytest_plugin import URL_ENV

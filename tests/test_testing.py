@@ -236,6 +236,21 @@ def test_assert_sent_failure_lists_what_was_sent_and_what_was_refused(handle: Fa
     ]
 
 
+def test_a_partly_refused_sendmsg_counts_as_refused(handle: FakeClickatell):
+    send(handle, to="27999000001,+2799", text="line one\nline two" + "!" * 60)
+    with pytest.raises(AssertionError) as failure:
+        handle.assert_sent(to="2799")
+    lines = str(failure.value).splitlines()
+    assert lines[1] == "sent: 1 message"
+    assert "text='line one\\nline two!!!" in lines[2]
+    assert lines[3:] == [
+        "refused: 1 sendmsg request",
+        "  [1] GET /http/sendmsg api_id='3442105' user='demo' password='********'"
+        " to='27999000001,+2799' text='line one\\nline two!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!...'"
+        f" -> 'ID: {handle.messages[0].apimsgid} To: 27999000001\\nERR: 105, Invalid destin...'",
+    ]
+
+
 def test_assert_sent_with_count_and_nothing_sent(handle: FakeClickatell):
     with pytest.raises(AssertionError) as failure:
         handle.assert_sent(count=2, text=re.compile("a+"))
@@ -253,7 +268,8 @@ def test_long_listings_are_cut(handle: FakeClickatell):
     lines = str(failure.value).splitlines()
     assert lines[1:3] == ["sent: 25 messages", "  ... 5 earlier messages not shown"]
     assert len(lines) == 3 + 20
-    assert f"text='{'x' * 57}...'" in lines[3]
+    assert lines[3].startswith(f"  [6] to='27999000005' text='{'x' * 57}...'")
+    assert lines[-1].startswith("  [25] to='27999000024'")
 
 
 def test_assert_not_sent(handle: FakeClickatell):
