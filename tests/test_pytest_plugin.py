@@ -72,6 +72,12 @@ def test_the_plugin_is_loaded_without_configuration(pytester: pytest.Pytester):
     pytester.runpytest().assert_outcomes(passed=1)
 
 
+def test_the_plugin_can_be_turned_off(pytester: pytest.Pytester):
+    result = pytester.runpytest("-p", "no:fake_clickatell", "--fixtures")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.no_fnmatch_line("clickatell*")  # no fixture listed
+
+
 def test_fixtures_are_listed_with_their_scopes(pytester: pytest.Pytester):
     result = pytester.runpytest("--fixtures")
     result.stdout.fnmatch_lines(
