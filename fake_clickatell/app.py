@@ -24,8 +24,9 @@ from werkzeug.routing import BaseConverter
 from .core.clock import ClockError
 from .core.commands import Params
 from .core.config import DEFAULT_SCENARIO, Fault, Scenario
-from .core.gateway import ApiRequest, Gateway
+from .core.gateway import ApiRequest, Gateway, InboundError, resolve_command
 from .core.journal import mask_params
+from .dispatch import Dispatcher
 from .scenario import ScenarioError, load_scenario_text
 from .server import ENVIRON_FAULT, ENVIRON_SOCKET, MAX_BODY
 
@@ -59,13 +60,23 @@ class ServerError:
 
 @dataclass
 class FakeState:
-    """What one app owns: its gateway, the lock that makes each request atomic, its errors."""
+    """What one app owns: its gateway, the lock that makes each request atomic, its errors,
+    and the dispatcher that sends its pushes."""
 
     gateway: Gateway
     lock: threading.Lock = field(default_factory=threading.Lock)
     errors: list[ServerError] = field(default_factory=list)
     log: Callable[[str], None] | None = None
     sleep: Callable[[float], None] = time.sleep
+    dispatcher: Dispatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.dispatcher = Dispatcher(self)
+
+    def poke(self) -> None:
+        """Wake the dispatcher when pushes are waiting (call with the lock held)."""
+        if len(self.gateway.outbox):
+            self.dispatcher.wake()
 
 
 def get_state(app: Flask) -> FakeState:
@@ -80,14 +91,20 @@ def create_app(
     gateway: Gateway | None = None,
     time_source: Callable[[], float] = time.time,
     log: Callable[[str], None] | None = None,
+    allowed_hosts: Iterable[str] = (),
 ) -> Flask:
-    """A Flask app serving a fresh fake (or ``gateway``), configured by ``scenario``."""
+    """A Flask app serving a fresh fake (or ``gateway``), configured by ``scenario``.
+
+    ``allowed_hosts`` widens where callbacks and MO pushes may go (loopback always may).
+    """
     app = Flask("fake_clickatell")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     # No redirects, ever: "/http//auth" or "/__admin/clock/" are answered, not bounced with a 308.
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
-    state = FakeState(gateway or Gateway(scenario, time_source=time_source), log=log)
+    if gateway is None:
+        gateway = Gateway(scenario, time_source=time_source, allowed_hosts=allowed_hosts)
+    state = FakeState(gateway, log=log)
     app.extensions[_EXTENSION] = state
 
     # Every method reaches the API views: anything but a form POST reads the query string only.
@@ -104,6 +121,11 @@ def create_app(
     app.add_url_rule("/__admin/reset", "admin_reset", _admin_reset, methods=["POST"])
     app.add_url_rule("/__admin/clock", "admin_clock", _admin_clock, methods=["GET", "POST"])
     app.add_url_rule("/__admin/scenario", "admin_scenario", _admin_scenario, methods=["PUT"])
+    app.add_url_rule("/__admin/callbacks", "admin_callbacks", _admin_callbacks)
+    app.add_url_rule(
+        "/__admin/callbacks/flush", "admin_flush", _admin_flush_callbacks, methods=["POST"]
+    )
+    app.add_url_rule("/__admin/mo", "admin_mo", _admin_mo, methods=["GET", "POST"])
     app.add_url_rule("/__admin/rules", "admin_rules", _admin_rules)
     app.add_url_rule("/__admin/rules/<key>", "admin_rule", _admin_rule, methods=["POST"])
 
@@ -182,11 +204,6 @@ def request_params() -> Params:
     return Params(pairs)
 
 
-def _command_name(prefix: str, command: str) -> str:
-    name = command[:-4] if command.endswith(".php") else command
-    return name if prefix == "http" else f"{prefix}/{name}"
-
-
 def _api_view(prefix: str, command: str = "") -> Response:
     state = _state()
     try:
@@ -194,7 +211,7 @@ def _api_view(prefix: str, command: str = "") -> Response:
     except RequestEntityTooLarge:
         params, oversized = Params(), True
     api_request = ApiRequest(
-        command=_command_name(prefix, command),
+        command=resolve_command(prefix, command),
         params=params,
         method=request.method,
         path=request.path,
@@ -203,6 +220,7 @@ def _api_view(prefix: str, command: str = "") -> Response:
     )
     with state.lock:
         outcome = state.gateway.handle(api_request)
+        state.poke()
     if outcome.latency:
         state.sleep(outcome.latency)  # a scripted slow network: real time, outside the lock
     body: str | bytes = outcome.body
@@ -244,7 +262,7 @@ def _admin_errors() -> Response:
 def _admin_reset() -> Response:
     state = _state()
     with state.lock:
-        state.gateway.reset()
+        state.gateway.reset()  # pushes not yet delivered are dropped, and journaled so
         state.errors.clear()
         return _json({"reset": True, "clock": state.gateway.clock_json()})
 
@@ -282,11 +300,56 @@ def _admin_clock() -> Response:
                 gateway.advance_clock(payload["advance"])
         except ClockError as error:
             return _bad_request(str(error))
+        state.poke()
         return _json(gateway.clock_json())
 
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _admin_callbacks() -> Response:
+    state = _state()
+    with state.lock:
+        return _json(state.gateway.pushes_json())
+
+
+def _admin_flush_callbacks() -> Response:
+    """Send every push due now and answer when done: tests need no sleeping."""
+    state = _state()
+    flushed = state.dispatcher.flush()
+    with state.lock:
+        return _json({"flushed": flushed, **state.gateway.pushes_json()})
+
+
+def _admin_mo() -> Response:
+    state = _state()
+    if request.method == "GET":
+        with state.lock:
+            return _json({"inbound": [part.to_json() for part in state.gateway.inbound]})
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return _bad_request('expected a JSON object: {"to": ..., "from": ..., "text": ...}')
+    unknown = set(payload) - {"to", "from", "text", "api_id", "user"}
+    if unknown:
+        return _bad_request(f"unknown keys: {', '.join(sorted(unknown))}")
+    values = {key: payload.get(key) for key in ("to", "from", "text", "api_id", "user")}
+    for key, value in values.items():
+        if value is not None and not isinstance(value, str):
+            return _bad_request(f"{key}: expected a string")
+    with state.lock:
+        try:
+            ids = state.gateway.inject_mo(
+                to=values["to"] or "",
+                sender=values["from"] or "",
+                text=values["text"] or "",
+                api_id=values["api_id"],
+                user=values["user"],
+            )
+        except InboundError as error:
+            return _bad_request(str(error))
+        state.poke()
+        return _json({"moMsgIds": ids})
 
 
 def _admin_rules() -> Response:

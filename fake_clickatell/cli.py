@@ -30,7 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
         except ScenarioError as error:
             print(f"fake-clickatell: {error}", file=sys.stderr)
             return 2
-    app = create_app(scenario, log=None if args.quiet else _log)
+    app = create_app(scenario, log=None if args.quiet else _log, allowed_hosts=args.allow_host)
     try:
         server = WSGIServer(app, args.host, args.port)
     except OSError as error:
@@ -99,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--scenario", metavar="FILE", help="a scenario YAML file to load")
     serve.add_argument("--quiet", action="store_true", help="do not log each request")
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host (name, address or network) callbacks and MO pushes may reach, besides "
+        "loopback; repeat for more",
+    )
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser("check", help="validate scenario files without serving")

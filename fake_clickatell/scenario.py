@@ -24,13 +24,18 @@ import yaml
 
 from .core.codes import STATUSES, is_final
 from .core.config import (
+    CALLBACK_RETRIES,
     DEFAULT_LIFECYCLE,
+    MO_RETRIES,
     AccountSpec,
     ClockSpec,
     Fault,
     HttpReply,
+    MoSpec,
     NumberPattern,
     PatternKind,
+    PushFormat,
+    PushTarget,
     Quota,
     RecipientLimits,
     RecipientScript,
@@ -40,8 +45,9 @@ from .core.config import (
     RuleCondition,
     Scenario,
     StatusStep,
+    Voucher,
 )
-from .core.gateway import COMMANDS
+from .core.gateway import COMMANDS, SENDING_COMMANDS
 
 T = TypeVar("T")
 
@@ -306,6 +312,8 @@ _ACCOUNT_KEYS = (
     "dial_prefix",
     "allowed_ips",
     "senders",
+    "callback",
+    "mo",
 )
 
 
@@ -327,7 +335,71 @@ def _account(node: _Node) -> AccountSpec:
         dial_prefix=dial_prefix,
         allowed_ips=_optional(fields, "allowed_ips", _ip_list, ()),
         senders=_optional(fields, "senders", _string_list, None),
+        callback=_optional(fields, "callback", _callback_target, None),
+        mo=_optional(fields, "mo", _mo, None),
     )
+
+
+_TARGET_KEYS = ("url", "format", "username", "password", "timeout", "retry_minutes")
+
+
+def _target(node: _Node, fields: Mapping[str, _Node], retries: tuple[float, ...]) -> PushTarget:
+    url = fields["url"].string()
+    if not url.startswith(("http://", "https://")):
+        fields["url"].fail("a URL starting with http:// or https://")
+    if ("username" in fields) != ("password" in fields):
+        node.fail_detail("username and password go together (HTTP Basic credentials)")
+    return PushTarget(
+        url=url,
+        format=_optional(fields, "format", _push_format, PushFormat.HTTP_POST),
+        username=_optional(fields, "username", _text, None),
+        password=_optional(fields, "password", _text, None),
+        timeout=_optional(fields, "timeout", _positive, 5.0),
+        retries=_optional(fields, "retry_minutes", _minutes, retries),
+    )
+
+
+def _push_format(node: _Node) -> PushFormat:
+    result: PushFormat = node.choice({f.value: f for f in PushFormat})
+    return result
+
+
+def _minutes(node: _Node) -> tuple[float, ...]:
+    return tuple(item.number(0, above=True) * 60.0 for item in node.sequence())
+
+
+def _callback_target(node: _Node) -> PushTarget:
+    fields = node.mapping(_TARGET_KEYS, required=("url",))
+    return _target(node, fields, CALLBACK_RETRIES)
+
+
+def _mo(node: _Node) -> MoSpec:
+    fields = node.mapping(("numbers", *_TARGET_KEYS))
+    numbers = (
+        tuple(_digits(item, "a number of digits") for item in fields["numbers"].sequence())
+        if "numbers" in fields
+        else ()
+    )
+    if "url" not in fields:
+        if set(fields) - {"numbers"}:
+            node.fail_detail("url is required to push inbound messages")
+        return MoSpec(numbers)
+    return MoSpec(numbers, _target(node, fields, MO_RETRIES))
+
+
+def _vouchers(node: _Node) -> tuple[Voucher, ...]:
+    vouchers = []
+    seen: set[str] = set()
+    for item in node.sequence():
+        fields = item.mapping(("token", "credit"), required=("token", "credit"))
+        token = fields["token"].string(allow_numbers=True)
+        if len(token) != 16 or not token.isdigit():
+            fields["token"].fail("a 16-digit voucher number (quote it)")
+        if token in seen:
+            fields["token"].fail("a token not listed already")
+        seen.add(token)
+        vouchers.append(Voucher(token, fields["credit"].decimal(Decimal(0), above=True)))
+    return tuple(vouchers)
 
 
 def _ip_list(node: _Node) -> tuple[str, ...]:
@@ -551,8 +623,13 @@ def _then(node: _Node, when: RuleCondition) -> RuleAction:
         fields["process"].fail_detail("process goes with fault only")
     if "expire_session" in fields and not fields["expire_session"].boolean():
         fields["expire_session"].fail("true (leave the key out for false)")
-    if "recipient_error" in fields and when.commands != frozenset({"sendmsg"}):
-        fields["recipient_error"].fail_detail("recipient_error needs when.command: sendmsg")
+    if "recipient_error" in fields and (
+        when.commands is None or not when.commands <= SENDING_COMMANDS
+    ):
+        fields["recipient_error"].fail_detail(
+            "recipient_error needs when.command: one or more of "
+            + ", ".join(sorted(SENDING_COMMANDS))
+        )
     if "quota" in fields and (
         any(getattr(when, key) is not None for key in _COUNTS) or when.probability is not None
     ):
@@ -599,6 +676,10 @@ _SECTIONS: dict[str, Callable[[_Node], Any]] = {
     "routes": _routes,
     "recipients": _recipients,
     "rules": _rules,
+    "vouchers": _vouchers,
+    "allowed_hosts": _string_list,
+    "callback": _callback_target,
+    "mo": _mo,
 }
 
 

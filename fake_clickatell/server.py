@@ -338,6 +338,7 @@ class FakeServer:
         from .app import create_app
         from .core.config import DEFAULT_SCENARIO
 
+        self._owns_app = app is None
         self.app = app or create_app(scenario or DEFAULT_SCENARIO, log=log)
         self._host = host
         self._port = port
@@ -378,6 +379,10 @@ class FakeServer:
             self._thread.join(timeout=5)
         self._server = None
         self._thread = None
+        if self._owns_app:
+            from .app import get_state
+
+            get_state(self.app).dispatcher.close()
 
     def __enter__(self) -> FakeServer:
         return self.start()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import http.client
 import json
-from collections.abc import Callable
-from dataclasses import replace
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlencode
 
@@ -115,3 +117,69 @@ class Harness:
 
 #: The ``make_fake`` fixture: build a fresh fake from a scenario (frozen clock by default).
 MakeFake = Callable[..., Harness]
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request a :class:`Receiver` got."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 standing in for an app's callback or MO endpoint.
+
+    It records every request and answers the scripted statuses in turn (then 200). ``gate``,
+    when set, holds each reply until the test releases it.
+    """
+
+    def __init__(self, statuses: Iterable[int] = ()) -> None:
+        self.statuses = list(statuses)
+        self.requests: list[Received] = []
+        self.gate: threading.Event | None = None
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path, _, query = self.path.partition("?")
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                receiver.requests.append(Received(self.command, path, query, headers, body))
+                if receiver.gate is not None:
+                    receiver.gate.wait(30)
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"OK")
+
+            do_GET = do_POST = _any
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> Receiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.gate is not None:
+            self.gate.set()
+        self._server.shutdown()
+        self._server.server_close()

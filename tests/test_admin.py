@@ -43,6 +43,8 @@ def test_messages_show_every_accepted_message(fake: Harness):
         "coding": "gsm7",
         "udh": None,
         "data": None,
+        "kind": "sms",
+        "push": None,
         "parts": 1,
         "charge": "1",
         "status": "003",

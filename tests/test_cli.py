@@ -53,7 +53,7 @@ def test_serve_prints_its_url_logs_requests_and_stops_on_ctrl_c(served):
     process, url = served
     assert get(f"{url}/http/auth?api_id=1&user=u&password=hunter2").startswith("OK: ")
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=10)
+    _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
     assert "Traceback" not in stderr
     log = [line for line in stderr.splitlines() if "/http/auth" in line]
@@ -67,7 +67,7 @@ def test_serve_stops_on_sigterm(served):
     process, url = served
     assert get(f"{url}/http/ping?session_id=x") == "ERR: 003, Session ID expired"
     process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=10)
+    process.communicate(timeout=30)
     assert process.returncode == 0
 
 
@@ -82,7 +82,7 @@ def test_serve_with_a_scenario(tmp_path: Path):
         )
     finally:
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=10)
+        _, stderr = process.communicate(timeout=30)
     assert "/http/getbalance" not in stderr  # --quiet
 
 

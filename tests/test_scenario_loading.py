@@ -77,7 +77,7 @@ BROKEN = [
     ("- just\n- a list\n", "b.yaml: expected a mapping at the top level, got a list"),
     (
         "acounts: []\n",
-        "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits, routes, recipients, rules",
+        "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits, routes, recipients, rules, vouchers, allowed_hosts, callback, mo",
     ),
     ("accounts: {api_id: 1}\n", "b.yaml: accounts: expected a list, got a mapping"),
     (
@@ -98,7 +98,7 @@ BROKEN = [
     ),
     (
         "accounts:\n  - {api_id: 1, user: u, password: p, pasword: q}\n",
-        "b.yaml: accounts[0].pasword: unknown key; expected one of api_id, user, password, balance, frozen, session_ttl, error_texts, dial_prefix, allowed_ips, senders",
+        "b.yaml: accounts[0].pasword: unknown key; expected one of api_id, user, password, balance, frozen, session_ttl, error_texts, dial_prefix, allowed_ips, senders, callback, mo",
     ),
     (
         "accounts:\n  - {api_id: [1], user: u, password: p}\n",
@@ -186,11 +186,11 @@ BROKEN = [
     ),
     (
         "rules: [{when: {command: sendsms}, then: {error: 901}}]\n",
-        "b.yaml: rules[0].when.command: expected one of auth, ping, sendmsg, querymsg, delmsg, getbalance, getmsgcharge, got 'sendsms'",
+        "b.yaml: rules[0].when.command: expected one of auth, ping, sendmsg, querymsg, delmsg, getbalance, getmsgcharge, token_pay, startbatch, senditem, quicksend, endbatch, routeCoverage, ind_push, si_push, got 'sendsms'",
     ),
     (
         "rules: [{when: {command: [sendmsg, nope]}, then: {error: 901}}]\n",
-        "b.yaml: rules[0].when.command[1]: expected one of auth, ping, sendmsg, querymsg, delmsg, getbalance, getmsgcharge, got 'nope'",
+        "b.yaml: rules[0].when.command[1]: expected one of auth, ping, sendmsg, querymsg, delmsg, getbalance, getmsgcharge, token_pay, startbatch, senditem, quicksend, endbatch, routeCoverage, ind_push, si_push, got 'nope'",
     ),
     ("rules: [{when: {command: sendmsg}}]\n", "b.yaml: rules[0].then: required key is missing"),
     (
@@ -211,7 +211,7 @@ BROKEN = [
     ),
     (
         "rules: [{then: {recipient_error: 121}}]\n",
-        "b.yaml: rules[0].then.recipient_error: recipient_error needs when.command: sendmsg",
+        "b.yaml: rules[0].then.recipient_error: recipient_error needs when.command: one or more of ind_push, quicksend, senditem, sendmsg, si_push",
     ),
     (
         "rules: [{when: {first: 2, every: 3}, then: {error: 901}}]\n",

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from .codes import Err
 from .commands import Credentials
-from .config import AccountSpec, Scenario
+from .config import AccountSpec, MoSpec, PushTarget, Scenario
 from .grammar import format_decimal
 
 AccountKey = tuple[str, str]
@@ -28,10 +28,13 @@ class Account:
     __slots__ = (
         "api_id",
         "balance",
+        "callback",
         "dial_prefix",
         "error_texts",
         "frozen",
+        "mo",
         "networks",
+        "opted_out",
         "senders",
         "session_ttl",
         "user",
@@ -49,6 +52,8 @@ class Account:
         dial_prefix: str | None,
         allowed_ips: tuple[str, ...] = (),
         senders: tuple[str, ...] | None = None,
+        callback: PushTarget | None = None,
+        mo: MoSpec | None = None,
     ) -> None:
         self.api_id = api_id
         self.user = user
@@ -59,6 +64,10 @@ class Account:
         self.dial_prefix = dial_prefix
         self.networks = tuple(ipaddress.ip_network(ip, strict=False) for ip in allowed_ips)
         self.senders = frozenset(senders) if senders is not None else None
+        self.callback = callback
+        self.mo = mo
+        #: Handsets that texted STOP to one of the account's numbers: sendmsg to them gets 122.
+        self.opted_out: set[str] = set()
 
     @property
     def key(self) -> AccountKey:
@@ -117,6 +126,8 @@ class AccountBook:
             dial_prefix=spec.dial_prefix,
             allowed_ips=spec.allowed_ips,
             senders=spec.senders,
+            callback=spec.callback or scenario.callback,
+            mo=spec.mo or scenario.mo,
         )
         self._accounts[account.key] = account
         self._by_api_id.setdefault(spec.api_id, []).append(account.key)
@@ -126,6 +137,24 @@ class AccountBook:
     def get(self, key: AccountKey) -> Account | None:
         """The account ``key`` names, if any."""
         return self._accounts.get(key)
+
+    def get_or_open(self, api_id: str, user: str | None) -> Account | None:
+        """The account of ``api_id`` (and ``user``); in open mode, made if need be."""
+        keys = self._by_api_id.get(api_id, [])
+        if user is not None:
+            keys = [key for key in keys if key[1] == user]
+        if keys:
+            return self._accounts[keys[0]]
+        if self._scenario.strict or user is None:
+            return None
+        return self._add(AccountSpec(api_id, user, "", balance=self._scenario.default_balance))
+
+    def owning_number(self, number: str) -> Account | None:
+        """The account whose two-way numbers include ``number``."""
+        for account in self._accounts.values():
+            if account.mo is not None and number in account.mo.numbers:
+                return account
+        return None
 
     def all(self) -> list[Account]:
         """Every account, declared ones first, then those made on first use."""

@@ -59,7 +59,7 @@ MAX_SCHEDULE_AHEAD_SECONDS = 7 * 24 * 3600
 MAX_VALIDITY_MINUTES = 1440
 
 _TOKEN = re.compile(r"[!-~]{1,64}")
-_CLIMSGID = re.compile(r"[!-~]{1,32}")
+CLIMSGID = re.compile(r"[!-~]{1,32}")
 _SENDER_NUMERIC = re.compile(r"\d{1,16}")
 _SENDER_ALPHA = re.compile(r"[A-Za-z0-9 ]{1,11}")
 _MSISDN = re.compile(r"[1-9]\d{6,14}")
@@ -148,14 +148,15 @@ class MessageBody:
     parts: int
     udh: str | None = None
     data: str | None = None
+    #: "sms", or "mms_ind_push" / "wap_si_push" with the push's parameters in ``details``.
+    kind: str = "sms"
+    details: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class SendOptions:
-    """A validated sendmsg (everything but the recipients' own checks)."""
+class MessageOptions:
+    """Everything a sendmsg (or a batch) says about its messages but the recipients and text."""
 
-    recipients: tuple[str, ...]
-    body: MessageBody
     sender: str | None
     climsgid: str | None
     callback: int
@@ -171,6 +172,21 @@ class SendOptions:
     binary: bool
     validity: int
     charset: str | None
+    unicode: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SendOptions:
+    """A validated sendmsg (everything but the recipients' own checks)."""
+
+    recipients: tuple[str, ...]
+    body: MessageBody
+    options: MessageOptions
+
+    @property
+    def sender(self) -> str | None:
+        """The sender id the request names, if any."""
+        return self.options.sender
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +306,7 @@ def _parse_udh(params: Params) -> str | None:
     return udh.lower()
 
 
-def _parse_body(params: Params, concat: int, unicode: bool, charset: str | None) -> MessageBody:
+def _parse_body(params: Params, options: MessageOptions) -> MessageBody:
     udh = _parse_udh(params)
     data = params.present("data")
     if data is not None and (len(data) % 2 or not is_hex(data)):
@@ -299,27 +315,36 @@ def _parse_body(params: Params, concat: int, unicode: bool, charset: str | None)
         octets = (len(udh or "") + len(data or "")) // 2
         parts = parts_needed(octets, Coding.BINARY)
         body = MessageBody("", Coding.BINARY, octets, parts, udh=udh, data=(data or "").lower())
+        return _check_size(body, options)
+    raw = params.get("text")
+    if raw is None:
+        raise InvalidCommand(Err.INVALID_PARAMETERS)
+    return text_body(raw, options)
+
+
+def text_body(raw: str, options: MessageOptions) -> MessageBody:
+    """The body of a text message from its raw ``text`` (latin-1 transparent), checked."""
+    if raw == "":
+        raise InvalidCommand(Err.EMPTY_MESSAGE)
+    if options.unicode:
+        decoded = decode_ucs2_hex(raw)
+        if decoded is None:
+            raise InvalidCommand(Err.INVALID_UNICODE)
+        units = ucs2_length(decoded)
+        body = MessageBody(decoded, Coding.UCS2, units, parts_needed(units, Coding.UCS2))
     else:
-        raw = params.get("text")
-        if raw is None:
+        decoded = decode_text(raw.encode("latin-1"), options.charset)
+        if decoded is None:
             raise InvalidCommand(Err.INVALID_PARAMETERS)
-        if raw == "":
-            raise InvalidCommand(Err.EMPTY_MESSAGE)
-        if unicode:
-            decoded = decode_ucs2_hex(raw)
-            if decoded is None:
-                raise InvalidCommand(Err.INVALID_UNICODE)
-            units = ucs2_length(decoded)
-            body = MessageBody(decoded, Coding.UCS2, units, parts_needed(units, Coding.UCS2))
-        else:
-            decoded = decode_text(raw.encode("latin-1"), charset)
-            if decoded is None:
-                raise InvalidCommand(Err.INVALID_PARAMETERS)
-            units = gsm7_length(decoded)
-            body = MessageBody(decoded, Coding.GSM7, units, parts_needed(units, Coding.GSM7))
+        units = gsm7_length(decoded)
+        body = MessageBody(decoded, Coding.GSM7, units, parts_needed(units, Coding.GSM7))
+    return _check_size(body, options)
+
+
+def _check_size(body: MessageBody, options: MessageOptions) -> MessageBody:
     if body.units == 0:
         raise InvalidCommand(Err.EMPTY_MESSAGE)
-    if body.parts > concat:
+    if body.parts > options.concat:
         raise InvalidCommand(Err.TOO_MANY_PARTS)
     return body
 
@@ -334,21 +359,35 @@ def parse_sendmsg(
         return api_error(error.code)
 
 
-def _parse_sendmsg(
-    params: Params, *, method: str, now: float, limits: RecipientLimits
-) -> SendOptions:
-    bad = Err.INVALID_PARAMETERS
+def recipients_within_limits(params: Params, method: str, limits: RecipientLimits) -> list[str]:
+    """The ``to`` entries; :class:`InvalidCommand` (101) when none or over the method's limit."""
     recipients = split_recipients(params.get("to") or "")
     limit = limits.post if method == "POST" else limits.get
     if not recipients or len(recipients) > limit:
-        raise InvalidCommand(bad)
+        raise InvalidCommand(Err.INVALID_PARAMETERS)
+    return recipients
+
+
+def _parse_sendmsg(
+    params: Params, *, method: str, now: float, limits: RecipientLimits
+) -> SendOptions:
+    recipients = recipients_within_limits(params, method, limits)
+    options = parse_message_options(params, now)
+    return SendOptions(tuple(recipients), _parse_body(params, options), options)
+
+
+def parse_message_options(params: Params, now: float) -> MessageOptions:
+    """The message options of a sendmsg or startbatch, checked in a fixed order.
+
+    Raises :class:`InvalidCommand`.
+    """
+    bad = Err.INVALID_PARAMETERS
     concat = _int_option(params, "concat", DEFAULT_CONCAT, 1, MAX_CONCAT, bad)
     callback = _int_option(params, "callback", 0, 0, 7, bad)
     queue = _int_option(params, "queue", 3, 1, 3, bad)
     validity = _int_option(params, "validity", MAX_VALIDITY_MINUTES, 1, MAX_VALIDITY_MINUTES, bad)
-    req_feat_raw = params.present("req_feat")
     req_feat = None
-    if req_feat_raw is not None:
+    if params.present("req_feat") is not None:
         req_feat = _int_option(params, "req_feat", 0, 0, REQ_FEAT_BITS, bad)
         if req_feat & ~REQ_FEAT_BITS:
             raise InvalidCommand(bad)
@@ -363,22 +402,17 @@ def _parse_sendmsg(
     if charset is not None and charset.lower() not in CHARSETS:
         raise InvalidCommand(bad)
     climsgid = params.present("climsgid")
-    if climsgid is not None and not _CLIMSGID.fullmatch(climsgid):
+    if climsgid is not None and not CLIMSGID.fullmatch(climsgid):
         raise InvalidCommand(bad)
     msg_type = params.present("msg_type") or "SMS_TEXT"
     if msg_type not in MSG_TYPES:
         raise InvalidCommand(Err.INVALID_MSG_TYPE)
-    sender = _parse_sender(params)
-    release_at = _release_time(params, now)
-    body = _parse_body(params, concat, unicode, charset)
-    return SendOptions(
-        recipients=tuple(recipients),
-        body=body,
-        sender=sender,
+    return MessageOptions(
+        sender=_parse_sender(params),
         climsgid=climsgid,
         callback=callback,
         deliv_ack=deliv_ack,
-        release_at=release_at,
+        release_at=_release_time(params, now),
         concat=concat,
         max_credits=max_credits,
         req_feat=req_feat,
@@ -389,4 +423,5 @@ def _parse_sendmsg(
         binary=binary,
         validity=validity,
         charset=charset,
+        unicode=unicode,
     )

@@ -40,6 +40,62 @@ DEFAULT_LIFECYCLE: tuple[StatusStep, ...] = (
 )
 
 
+class PushFormat(enum.Enum):
+    """How the fake pushes a status callback or an inbound message (the console's methods)."""
+
+    HTTP_GET = "HTTP_GET"
+    HTTP_POST = "HTTP_POST"
+    XML_GET = "XML_GET"
+    XML_POST = "XML_POST"
+    SOAP_GET = "SOAP_GET"
+    SOAP_POST = "SOAP_POST"
+
+    @property
+    def method(self) -> str:
+        """The HTTP method of a push in this format."""
+        return "GET" if self.value.endswith("_GET") else "POST"
+
+
+#: Retry delays after a failed push, in seconds (reference Part A §13, B §7.4 and §10).
+CALLBACK_RETRIES: tuple[float, ...] = tuple(
+    minutes * 60.0 for minutes in (2, 4, 8, 16, 32, 64, 128, 3 * 24 * 60)
+)
+MO_RETRIES: tuple[float, ...] = tuple(minutes * 60.0 for minutes in (2, 4, 8, 16, 25))
+
+
+@dataclass(frozen=True, slots=True)
+class PushTarget:
+    """Where and how pushes go: a URL, a format, optional HTTP Basic credentials, and the
+    receiver's treatment: seconds to wait for it, and the retry delays after a failure."""
+
+    url: str
+    format: PushFormat = PushFormat.HTTP_POST
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 5.0
+    retries: tuple[float, ...] = CALLBACK_RETRIES
+
+
+@dataclass(frozen=True, slots=True)
+class MoSpec:
+    """Two-way: the account's numbers, and where inbound messages to them are pushed."""
+
+    numbers: tuple[str, ...]
+    target: PushTarget | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Voucher:
+    """A token_pay voucher: a 16-digit token worth ``credit`` credits, usable once."""
+
+    token: str
+    credit: Decimal
+
+
+#: Hosts outbound pushes may reach unless a scenario or the CLI allows more.
+LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.0/8", "::1", "localhost")
+
+
 @dataclass(frozen=True, slots=True)
 class AccountSpec:
     """An account a scenario declares; declaring any makes authentication strict.
@@ -58,6 +114,8 @@ class AccountSpec:
     dial_prefix: str | None = None
     allowed_ips: tuple[str, ...] = ()
     senders: tuple[str, ...] | None = None
+    callback: PushTarget | None = None
+    mo: MoSpec | None = None
 
 
 class PatternKind(enum.Enum):
@@ -209,6 +267,12 @@ class Scenario:
     routes: tuple[Route, ...] = ()
     recipients: tuple[RecipientScript, ...] = ()
     rules: tuple[Rule, ...] = ()
+    vouchers: tuple[Voucher, ...] = ()
+    #: Hosts (names, addresses or networks) pushes may reach besides loopback.
+    allowed_hosts: tuple[str, ...] = ()
+    #: Defaults for accounts that do not configure their own (open-mode accounts included).
+    callback: PushTarget | None = None
+    mo: MoSpec | None = None
 
     @property
     def strict(self) -> bool:

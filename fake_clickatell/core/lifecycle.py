@@ -35,7 +35,7 @@ from .codes import (
     format_code,
     is_final,
 )
-from .commands import SendOptions
+from .commands import MessageBody, MessageOptions
 from .config import StatusStep
 from .encoding import Coding
 from .grammar import format_decimal
@@ -50,6 +50,7 @@ class Message:
         "accepted_at",
         "account",
         "apimsgid",
+        "body",
         "charge",
         "history",
         "next_step",
@@ -57,6 +58,7 @@ class Message:
         "release_at",
         "script",
         "status",
+        "step_time",
         "to",
     )
 
@@ -66,7 +68,8 @@ class Message:
         apimsgid: str,
         account: AccountKey,
         to: str,
-        options: SendOptions,
+        body: MessageBody,
+        options: MessageOptions,
         charge: Decimal,
         accepted_at: float,
         script: tuple[StatusStep, ...],
@@ -74,11 +77,14 @@ class Message:
         self.apimsgid = apimsgid
         self.account = account
         self.to = to
+        self.body = body
         self.options = options
         self.charge = charge
         self.accepted_at = accepted_at
         self.release_at = options.release_at if options.release_at is not None else accepted_at
         self.script = script
+        #: When the last scripted step fell due (the next one counts its ``after`` from here).
+        self.step_time = self.release_at
         self.next_step = 0
         if options.release_at is not None:
             first = STATUS_QUEUED_LATER
@@ -105,7 +111,7 @@ class Message:
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready view (the admin API's shape); money as exact decimal strings."""
         options = self.options
-        body = options.body
+        body = self.body
         return {
             "apimsgid": self.apimsgid,
             "climsgid": options.climsgid,
@@ -118,6 +124,8 @@ class Message:
             "coding": body.coding.value,
             "udh": body.udh,
             "data": body.data,
+            "kind": body.kind,
+            "push": dict(body.details) if body.details else None,
             "parts": body.parts,
             "charge": format_decimal(self.charge),
             "status": format_code(self.status),
@@ -177,7 +185,7 @@ class Timeline:
         if index == 0:
             due = message.release_at + message.script[0].after
         else:
-            due = message.history[-1][0] + message.script[index].after
+            due = message.step_time + message.script[index].after
         heapq.heappush(self._heap, (due, next(self._seq), message, index))
 
     def next_due(self) -> float | None:
@@ -193,12 +201,14 @@ class Timeline:
             if index != message.next_step or is_final(message.status):
                 continue  # superseded (the message was stopped) or already finished
             status = message.script[index].status
-            message.status = status
-            message.history.append((due, status))
             message.next_step = index + 1
-            applied += 1
-            if listener is not None:
-                listener(StatusChange(message, status, due))
+            message.step_time = due
+            if status != message.status:  # a step to the status it has is no change
+                message.status = status
+                message.history.append((due, status))
+                applied += 1
+                if listener is not None:
+                    listener(StatusChange(message, status, due))
             if is_final(status):
                 message.next_step = len(message.script)
             else:
