@@ -408,6 +408,7 @@ class LocalBackend:
                 gateway.set_clock(set)
             if advance is not None:
                 gateway.advance_clock(advance)
+            self._state.poke()  # as the admin API does: send the pushes that fell due
             return gateway.clock_json()
 
     def messages(self) -> list[dict[str, Any]]:

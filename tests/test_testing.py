@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -28,7 +30,7 @@ from fake_clickatell.testing import (
     read_scenario,
 )
 
-from .support import T0
+from .support import T0, Receiver
 
 FROZEN = {"seed": 5, "clock": {"start": T0, "frozen": True}}
 PHONE = "27999000001"
@@ -453,3 +455,19 @@ def test_rules_show_their_counters_and_can_be_switched(handle: FakeClickatell):
     handle.load_scenario({})
     with pytest.raises(LookupError, match="the scenario's rules: none"):
         handle.rule("flaky")
+
+
+def test_moving_the_clock_sends_the_callbacks_that_fell_due(handle: FakeClickatell):
+    with Receiver() as receiver:
+        handle.load_scenario({**FROZEN, "callback": {"url": receiver.url, "format": "HTTP_GET"}})
+        send(handle, callback="3")  # 003 now, 004 five seconds later
+        # Wait until the 003 push went out and the sender thread is idle: from then on only
+        # a wake-up (what the admin API's clock does) makes it look at the clock again.
+        assert httpx.post(handle.url + "/__admin/callbacks/flush").json()["flushed"]
+        assert len(receiver.requests) == 1
+        handle.clock.advance(5)
+        deadline = time.monotonic() + 10  # the push leaves from a background thread
+        while len(receiver.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+    statuses = [dict(parse_qsl(received.query))["status"] for received in receiver.requests]
+    assert statuses == ["003", "004"]
