@@ -11,7 +11,7 @@ SCENARIO ?=
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest clean
+.PHONY: serve test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,24 @@ pytest: $(STAMP)
 	$(BIN)/coverage report --fail-under=90
 
 test: lint typecheck pytest
+
+# Benchmarks (docs/benchmarks.md): not part of `make test`. wrk comes from the OS
+# (apt-get install wrk); WireMock from npm when npm is there. Whatever is missing is reported
+# as a skipped row. BENCH_ARGS passes options, e.g. BENCH_ARGS="--quick".
+BENCH_STAMP := $(VENV)/.bench-installed
+WIREMOCK_VERSION ?= 3.13.2
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/wiremock \
+	    wiremock@$(WIREMOCK_VERSION) || echo "bench: could not install WireMock; skipped"; \
+	fi
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

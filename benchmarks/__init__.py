@@ -1,1 +1,4 @@
-"""Benchmarks for fake_clickatell: run on demand, never part of ``make test``."""
+"""fake-clickatell's benchmarks: ``python -m benchmarks`` (or ``make bench``).
+
+Not part of the package and not part of ``make test``. See ``docs/benchmarks.md``.
+"""

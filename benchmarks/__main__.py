@@ -1,0 +1,7 @@
+"""``python -m benchmarks``: see ``docs/benchmarks.md``."""
+
+import sys
+
+from .runner import main
+
+sys.exit(main())

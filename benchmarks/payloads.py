@@ -1,0 +1,46 @@
+"""What every HTTP benchmark sends and what the stand-ins answer: one definition, shared.
+
+The bare route and the WireMock stub answer the same bytes the fake answers (same length, same
+headers), so the comparisons measure the work behind the reply, not its size.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from fake_clickatell import Scenario
+from fake_clickatell.core.grammar import Accepted, MultiRecipient, RecipientAccepted, render
+
+#: Open mode with credit for any run: every benchmarked sendmsg must be *accepted*.
+BENCH_BALANCE = Decimal(10) ** 12
+BENCH_SCENARIO = Scenario(source="<benchmark>", default_balance=BENCH_BALANCE)
+CREDENTIALS = {"api_id": "3442105", "user": "bench", "password": "secret"}
+
+TEXT = "Your verification code is 274913. It expires in 10 minutes."
+_ID = "0d1d7dda17d5a24edf1555dc0b679d0e"
+
+#: Recipients per sendmsg for the two HTTP payloads.
+RECIPIENT_COUNTS = (1, 10)
+
+
+def recipients(count: int) -> list[str]:
+    """``count`` distinct valid MSISDNs."""
+    return [f"2799900{n:04d}" for n in range(1, count + 1)]
+
+
+def sendmsg_query(session_id: str, count: int) -> str:
+    """The query string of a sendmsg to ``count`` recipients, authenticated by session."""
+    return urlencode({"session_id": session_id, "to": ",".join(recipients(count)), "text": TEXT})
+
+
+def reply_body(count: int) -> str:
+    """What the fake answers to that sendmsg (with a fixed id): the stand-ins' fixed body."""
+    if count == 1:
+        return render(Accepted(_ID))
+    return render(MultiRecipient(tuple(RecipientAccepted(_ID, to) for to in recipients(count))))
+
+
+def stub_path(count: int) -> str:
+    """The path the bare route and the WireMock stub serve for ``count`` recipients."""
+    return "/http/sendmsg" if count == 1 else f"/http/sendmsg{count}"
