@@ -9,16 +9,20 @@ from .core.config import AccountSpec, Scenario, StatusStep
 from .core.gateway import Gateway
 from .scenario import ScenarioError, load_scenario, load_scenario_text, scenario_from_data
 from .server import FakeServer
+from .testing import FakeClickatell, FakeServerError, SentMessage
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AccountSpec",
     "ClockError",
+    "FakeClickatell",
     "FakeServer",
+    "FakeServerError",
     "Gateway",
     "Scenario",
     "ScenarioError",
+    "SentMessage",
     "StatusStep",
     "VirtualClock",
     "__version__",

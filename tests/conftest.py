@@ -47,3 +47,7 @@ def fake(make_fake: MakeFake) -> Harness:
 def strict(make_fake: MakeFake) -> Harness:
     """A fake with declared accounts (strict authentication)."""
     return make_fake(STRICT)
+
+
+# The pytest plugin's own tests run pytest inside pytest.
+pytest_plugins = ["pytester"]

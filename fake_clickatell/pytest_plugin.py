@@ -1,0 +1,153 @@
+"""The pytest plugin: the fake as fixtures, reset for each test. Registered as ``pytest11``.
+
+Fixtures:
+
+* ``clickatell_listen_address`` (session): ``("127.0.0.1", 0)``; override it by name.
+* ``clickatell_server`` (session): the fake this process uses, a
+  :class:`~fake_clickatell.testing.LocalBackend` (a server thread, one per xdist worker) or a
+  :class:`~fake_clickatell.testing.RemoteBackend` (``--clickatell-url`` / ``FAKE_CLICKATELL_URL``).
+* ``clickatell`` (function): a :class:`~fake_clickatell.testing.FakeClickatell` handle, the fake
+  reset to the test's scenario; at teardown, exceptions raised inside the fake fail the test.
+
+Marker ``clickatell_scenario(path_or_dict)`` and ini option ``clickatell_scenario`` choose the
+scenario. This module stays thin and lazy: pytest imports it in every project that has
+fake_clickatell installed, so everything else is imported inside the fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from .testing import Backend, FakeClickatell, LoadedScenario
+
+#: The environment variable that selects a running fake, like ``--clickatell-url``.
+URL_ENV = "FAKE_CLICKATELL_URL"
+MARKER = "clickatell_scenario"
+INI_SCENARIO = "clickatell_scenario"
+
+_BASE: pytest.StashKey[LoadedScenario | None] = pytest.StashKey()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--clickatell-url`` and the ``clickatell_scenario`` ini option."""
+    group = parser.getgroup("fake_clickatell", "fake Clickatell (fake_clickatell)")
+    group.addoption(
+        "--clickatell-url",
+        dest="clickatell_url",
+        metavar="URL",
+        default=None,
+        help=(
+            "drive an already running fake-clickatell at URL over its admin API instead of"
+            f" starting one in this process (default: ${URL_ENV})"
+        ),
+    )
+    parser.addini(
+        INI_SCENARIO,
+        "scenario file every test using the clickatell fixture starts from"
+        " (relative to the ini file); default: open mode",
+        default="",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare the marker; validate the ini scenario now, so a broken one stops the run once."""
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(path_or_dict): the scenario the clickatell fixture loads for this test"
+        " (a path relative to the test file, else the rootdir; or a dict)",
+    )
+    config.stash[_BASE] = None
+    name = str(config.getini(INI_SCENARIO)).strip()
+    if name:
+        from .scenario import ScenarioError
+        from .testing import read_scenario
+
+        base = config.inipath.parent if config.inipath else config.rootpath
+        try:
+            config.stash[_BASE] = read_scenario(base / name)
+        except ScenarioError as error:
+            raise pytest.UsageError(f"ini option {INI_SCENARIO}: {error}") from None
+
+
+@pytest.fixture(scope="session")
+def clickatell_listen_address() -> tuple[str, int]:
+    """Where the in-process fake listens: ``("127.0.0.1", 0)`` (0: a free port per process).
+
+    Override it by name in a ``conftest.py`` to pin a host or port.
+    """
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture(scope="session")
+def clickatell_server(
+    request: pytest.FixtureRequest, clickatell_listen_address: tuple[str, int]
+) -> Iterator[Backend]:
+    """The fake this test process uses, started once (or the running one given by URL)."""
+    from .testing import DEFAULT_LOADED, LocalBackend, RemoteBackend, RemoteBackendError
+
+    config = request.config
+    url = config.getoption("clickatell_url") or os.environ.get(URL_ENV)
+    backend: Backend
+    if url:
+        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+        if workers > 1:
+            pytest.fail(
+                f"{url} cannot serve {workers} xdist workers at once: each test resets it."
+                " Run one worker (-n 0), or let each worker start its own fake.",
+                pytrace=False,
+            )
+        problem = ""
+        try:
+            backend = RemoteBackend(url)
+            backend.ping()
+        except RemoteBackendError as error:
+            problem = str(error)
+        if problem:
+            pytest.fail(f"--clickatell-url / ${URL_ENV}: {problem}", pytrace=False)
+    else:
+        host, port = clickatell_listen_address
+        backend = LocalBackend.start(host, port, config.stash[_BASE] or DEFAULT_LOADED)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def clickatell(
+    request: pytest.FixtureRequest, clickatell_server: Backend
+) -> Iterator[FakeClickatell]:
+    """The fake, reset to this test's scenario; exceptions raised inside it fail the test."""
+    from .scenario import ScenarioError
+    from .testing import DEFAULT_LOADED, FakeClickatell, read_scenario
+
+    search = (Path(request.path).parent, request.config.rootpath)
+    scenario = request.config.stash[_BASE] or DEFAULT_LOADED
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is not None:
+        if len(marker.args) != 1 or marker.kwargs:
+            pytest.fail(
+                f"@pytest.mark.{MARKER} takes one argument, a path or a dict;"
+                f" got args={marker.args!r} kwargs={marker.kwargs!r}",
+                pytrace=False,
+            )
+        if not isinstance(marker.args[0], str | os.PathLike | Mapping):
+            pytest.fail(
+                f"@pytest.mark.{MARKER} takes a path or a dict, got {marker.args[0]!r}",
+                pytrace=False,
+            )
+        problem = ""
+        try:
+            scenario = read_scenario(marker.args[0], search)
+        except ScenarioError as error:
+            problem = str(error)
+        if problem:  # failed outside the except block: the ScenarioError traceback is noise
+            pytest.fail(f"@pytest.mark.{MARKER}: {problem}", pytrace=False)
+    handle = FakeClickatell(clickatell_server, search=search, scenario=scenario)
+    yield handle
+    __tracebackhide__ = True  # the report shows the server-side error, not this fixture
+    handle.check()
