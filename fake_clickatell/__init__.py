@@ -1,17 +1,46 @@
 """fake_clickatell: a faithful local fake of Clickatell's legacy SMS HTTP/S API.
 
 The public API is what ``__all__`` lists; everything else is internal.
+
+The names are imported on first use (PEP 562): pytest imports this package in every project
+that has it installed (for the plugin), and importing Flask and yaml there would slow every
+test run down, fake or no fake. Type checkers see the imports below as usual.
 """
 
-from .app import create_app
-from .core.clock import ClockError, VirtualClock
-from .core.config import AccountSpec, Scenario, StatusStep
-from .core.gateway import Gateway
-from .scenario import ScenarioError, load_scenario, load_scenario_text, scenario_from_data
-from .server import FakeServer
-from .testing import FakeClickatell, FakeServerError, SentMessage
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import create_app
+    from .core.clock import ClockError, VirtualClock
+    from .core.config import AccountSpec, Scenario, StatusStep
+    from .core.gateway import Gateway
+    from .scenario import ScenarioError, load_scenario, load_scenario_text, scenario_from_data
+    from .server import FakeServer
+    from .testing import FakeClickatell, FakeServerError, SentMessage
 
 __version__ = "0.1.0"
+
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "AccountSpec": ".core.config",
+    "ClockError": ".core.clock",
+    "FakeClickatell": ".testing",
+    "FakeServer": ".server",
+    "FakeServerError": ".testing",
+    "Gateway": ".core.gateway",
+    "Scenario": ".core.config",
+    "ScenarioError": ".scenario",
+    "SentMessage": ".testing",
+    "StatusStep": ".core.config",
+    "VirtualClock": ".core.clock",
+    "create_app": ".app",
+    "load_scenario": ".scenario",
+    "load_scenario_text": ".scenario",
+    "scenario_from_data": ".scenario",
+}
 
 __all__ = [
     "AccountSpec",
@@ -31,3 +60,16 @@ __all__ = [
     "load_scenario_text",
     "scenario_from_data",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fake_clickatell' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

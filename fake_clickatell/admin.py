@@ -241,7 +241,7 @@ def register(app: Flask) -> None:
         ("/callbacks/flush", _admin_flush_callbacks, ["POST"]),
         ("/mo", _admin_mo, ["GET", "POST"]),
         ("/rules", _admin_rules, ["GET"]),
-        ("/rules/<key>", _admin_rule, ["POST"]),
+        ("/rules/<path:key>", _admin_rule, ["POST"]),
     ]
     for rule, view, methods in routes:
         app.add_url_rule("/__admin" + rule, view.__name__, view, methods=methods)

@@ -70,15 +70,16 @@ class ApiAdapter:
         path = raw_path.encode("latin-1").decode("utf-8", "replace")  # as werkzeug shows it
         query: str = environ.get("QUERY_STRING", "")
         state = self.state
+        request = None
         try:
             request = self._request(environ, method, path, query, resolve_command(prefix, rest))
             with state.lock:
                 outcome = state.gateway.handle(request)
                 state.poke()
         except Exception as error:  # a bug in the fake: keep it, answer inside the grammar
-            state.errors.append(
-                ServerError(method, f"{path}?{query}", error, traceback.format_exc())
-            )
+            params = mask_params(request.params.as_dict()) if request is not None else {}
+            trace = traceback.format_exc()
+            state.errors.append(ServerError(method, f"{path}?{query}", error, trace, params))
             if state.log is not None:
                 state.log(f"internal error on {method} {path}: {error!r}")
             return self._reply(start_response, environ, 200, TEXT_PLAIN, _INTERNAL_ERROR)

@@ -697,6 +697,13 @@ def scenario_from_data(data: object, source: str = "<scenario>") -> Scenario:
     return Scenario(source=source, **values)
 
 
+def scenario_to_yaml(data: Mapping[str, Any]) -> str:
+    """Scenario data (a dict shaped like the YAML) as YAML text, e.g. for ``PUT
+    /__admin/scenario`` (this module is the only one that imports yaml)."""
+    text: str = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False)
+    return text
+
+
 def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
     """Parse and validate scenario YAML."""
     try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .core.gateway import Gateway
 from .dispatch import Dispatcher
@@ -25,14 +25,17 @@ class ServerError:
     path: str
     error: BaseException
     traceback: str
+    #: The request's parameters (query and form), passwords masked.
+    params: Mapping[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, Any]:
         """A JSON-ready view (the admin API's shape)."""
         return {
             "method": self.method,
             "path": self.path,
             "error": repr(self.error),
             "traceback": self.traceback,
+            "params": dict(self.params),
         }
 
 

@@ -39,7 +39,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from .core.clock import ClockError
 from .core.config import DEFAULT_SCENARIO, Scenario
 from .core.journal import MASK, SECRET_PARAMS, JournalEntry
-from .scenario import ScenarioError, load_scenario_text, scenario_from_data
+from .scenario import ScenarioError, load_scenario_text, scenario_from_data, scenario_to_yaml
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -56,6 +56,8 @@ __all__ = [
     "JournalEntry",
     "LoadedScenario",
     "LocalBackend",
+    "PushAttempt",
+    "PushRecord",
     "RecordedError",
     "RemoteBackend",
     "RemoteBackendError",
@@ -189,6 +191,57 @@ class RuleState:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class PushAttempt:
+    """One attempt to deliver a push: when (virtual time), and how it went."""
+
+    attempt: int
+    time: float
+    ok: bool
+    detail: str
+    status_code: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PushRecord:
+    """A status callback or inbound-message push the fake made (or is still making)."""
+
+    id: int
+    kind: str  # "callback" or "mo"
+    state: str  # pending, delivered, failed, refused, dropped
+    method: str
+    url: str
+    body: str | None
+    api_id: str
+    apimsgid: str | None
+    status: str | None
+    mo_msg_id: str | None
+    attempts: tuple[PushAttempt, ...]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PushRecord:
+        """Build one from ``GET /__admin/callbacks``' shape."""
+        return cls(
+            id=data["id"],
+            kind=data["kind"],
+            state=data["state"],
+            method=data["method"],
+            url=data["url"],
+            body=data["body"],
+            api_id=data["api_id"],
+            apimsgid=data.get("apimsgid"),
+            status=data.get("status"),
+            mo_msg_id=data.get("moMsgId"),
+            attempts=tuple(PushAttempt(**attempt) for attempt in data["attempts"]),
+        )
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The pushed form fields (of the query string for GET, of the body for POST)."""
+        query = self.url.partition("?")[2] if self.method == "GET" else self.body or ""
+        return dict(parse_qsl(query, keep_blank_values=True, encoding="latin-1"))
+
+
 def journal_entry(data: Mapping[str, Any]) -> JournalEntry:
     """A :class:`JournalEntry` from the admin API's JSON shape."""
     return JournalEntry(
@@ -217,11 +270,28 @@ class RecordedError:
     traceback: str
     #: The exception itself when the fake runs in this process (``None`` for a remote fake).
     exception: BaseException | None = field(default=None, compare=False)
+    #: The request's parameters (query string and form body), passwords masked.
+    params: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RecordedError:
         """Build one from ``GET /__admin/errors``."""
-        return cls(data["method"], _mask_path(data["path"]), data["error"], data["traceback"])
+        return cls(
+            data["method"],
+            _mask_path(data["path"]),
+            data["error"],
+            data["traceback"],
+            params=dict(data.get("params", {})),
+        )
+
+    def request_line(self) -> str:
+        """``METHOD path`` and, when the body carried parameters, those too (masked)."""
+        shown = dict(parse_qsl(self.path.partition("?")[2], keep_blank_values=True))
+        extra = {name: value for name, value in self.params.items() if shown.get(name) != value}
+        if not extra:
+            return f"{self.method} {self.path}"
+        body = " ".join(f"{name}={_short(value)!r}" for name, value in extra.items())
+        return f"{self.method} {self.path} [{body}]"
 
 
 def _mask_path(path: str) -> str:
@@ -245,7 +315,7 @@ class FakeServerError(Exception):
         count = _n(len(self.errors), "exception")
         lines = [f"the fake raised {count} while handling this test's requests"]
         for error in self.errors:
-            lines.append(f"  {error.method} {error.path}: {error.error}")
+            lines.append(f"  {error.request_line()}: {error.error}")
         first = self.errors[0]
         if first.exception is None:  # else it is the __cause__, shown with its traceback
             lines.append("")
@@ -286,10 +356,8 @@ def read_scenario(source: ScenarioLike, search: Sequence[Path] = ()) -> LoadedSc
     Raises :class:`~fake_clickatell.ScenarioError` (with file and key path) when it is invalid.
     """
     if isinstance(source, Mapping):
-        import yaml  # already imported by .scenario; the text is what a remote fake is sent
-
         scenario = scenario_from_data(dict(source), "<dict>")
-        return LoadedScenario(scenario, yaml.safe_dump(dict(source), allow_unicode=True))
+        return LoadedScenario(scenario, scenario_to_yaml(source))
     path = _find(Path(source), search)
     try:
         text = path.read_text(encoding="utf-8")
@@ -354,6 +422,12 @@ class Backend(Protocol):
 
     def errors(self) -> list[RecordedError]:
         """Exceptions recorded since the last reset or load, oldest first."""
+
+    def pushes(self, *, flush: bool = False) -> list[dict[str, Any]]:
+        """``GET /__admin/callbacks``' list; with ``flush``, pushes due now are sent first."""
+
+    def send_mo(self, payload: Mapping[str, str]) -> list[str]:
+        """``POST /__admin/mo``: the moMsgIds; ``ValueError`` when the fake refuses it."""
 
     def close(self) -> None:
         """Release what the backend holds (stop the server it started)."""
@@ -444,9 +518,29 @@ class LocalBackend:
                 repr(error.error),
                 error.traceback,
                 error.error,
+                params=dict(error.params),
             )
             for error in recorded
         ]
+
+    def pushes(self, *, flush: bool = False) -> list[dict[str, Any]]:
+        if flush:
+            self._state.dispatcher.flush()
+        with self._state.lock:
+            pushes: list[dict[str, Any]] = self._state.gateway.pushes_json()["pushes"]
+            return pushes
+
+    def send_mo(self, payload: Mapping[str, str]) -> list[str]:
+        with self._state.lock:
+            ids = self._state.gateway.inject_mo(
+                to=payload["to"],
+                sender=payload["from"],
+                text=payload["text"],
+                api_id=payload.get("api_id"),
+                user=payload.get("user"),
+            )
+            self._state.poke()
+        return ids
 
     def close(self) -> None:
         self.server.stop()
@@ -583,6 +677,19 @@ class RemoteBackend:
     def errors(self) -> list[RecordedError]:
         recorded = self._ok("GET", "/__admin/errors")["errors"]
         return [RecordedError.from_json(item) for item in recorded]
+
+    def pushes(self, *, flush: bool = False) -> list[dict[str, Any]]:
+        if flush:
+            result: list[dict[str, Any]] = self._ok("POST", "/__admin/callbacks/flush")["pushes"]
+            return result
+        listed: list[dict[str, Any]] = self._ok("GET", "/__admin/callbacks")["pushes"]
+        return listed
+
+    def send_mo(self, payload: Mapping[str, str]) -> list[str]:
+        ids: list[str] = self._ok("POST", "/__admin/mo", dict(payload), errors={400: ValueError})[
+            "moMsgIds"
+        ]
+        return ids
 
     def close(self) -> None:
         """Nothing to release: the remote fake keeps running."""
@@ -820,6 +927,40 @@ class FakeClickatell:
                 return account.balance
         raise LookupError(f"no account api_id={key[0]!r} user={key[1]!r} (yet)")
 
+    # -- callbacks and inbound messages ------------------------------------------------------
+
+    def pushes(self, *, flush: bool = True) -> list[PushRecord]:
+        """Every status callback and MO push, oldest first, with its attempts.
+
+        With ``flush`` (the default), pushes that are due now are sent first and this waits
+        for them, so a test sees the result of every push the clock has made due.
+        """
+        return [PushRecord.from_json(item) for item in self._backend.pushes(flush=flush)]
+
+    def send_mo(
+        self,
+        text: str,
+        *,
+        sender: str,
+        to: str,
+        api_id: str | None = None,
+        user: str | None = None,
+    ) -> list[str]:
+        """Inject an inbound SMS from handset ``sender`` to the account number ``to``.
+
+        It is pushed to the account's MO URL (a long text as several parts); a STOP opts the
+        sender out. Returns the parts' moMsgIds. The account is the one owning ``to``; in open
+        mode (no accounts declared) it is the default account unless ``api_id``/``user`` say.
+        """
+        if api_id is None and not self.scenario.accounts:
+            api_id, user = self.api_id, user or self.user
+        payload = {"to": to, "from": sender, "text": text}
+        if api_id is not None:
+            payload["api_id"] = api_id
+        if user is not None:
+            payload["user"] = user
+        return self._backend.send_mo(payload)
+
     # -- assertions ------------------------------------------------------------------------------
 
     def find_messages(self, **criteria: Matcher) -> list[SentMessage]:
@@ -974,7 +1115,7 @@ class FakeClickatell:
         if not errors:
             return []
         note = [f"the fake also raised {_n(len(errors), 'exception')} (re-raised at teardown):"]
-        note.extend(f"  {error.method} {error.path}: {error.error}" for error in errors)
+        note.extend(f"  {error.request_line()}: {error.error}" for error in errors)
         return note
 
     def __repr__(self) -> str:

@@ -471,3 +471,71 @@ def test_moving_the_clock_sends_the_callbacks_that_fell_due(handle: FakeClickate
             time.sleep(0.005)
     statuses = [dict(parse_qsl(received.query))["status"] for received in receiver.requests]
     assert statuses == ["003", "004"]
+
+
+# -- callbacks and inbound messages through the handle ---------------------------------------
+
+
+def test_pushes_and_send_mo(handle: FakeClickatell):
+    with Receiver(statuses=[500]) as receiver:
+        handle.load_scenario(
+            {
+                **FROZEN,
+                "accounts": [
+                    {
+                        "api_id": "1",
+                        "user": "u",
+                        "password": "p",
+                        "callback": {"url": receiver.url + "/cb", "format": "HTTP_GET"},
+                        "mo": {"numbers": [PHONE], "url": receiver.url + "/mo"},
+                    }
+                ],
+            }
+        )
+        apimsgid = send(handle, to="27831234567", callback="1")[4:]
+        (push,) = handle.pushes()
+        assert (push.kind, push.state, push.apimsgid, push.status) == (
+            "callback",
+            "pending",
+            apimsgid,
+            "003",
+        )
+        assert [(a.attempt, a.ok, a.detail) for a in push.attempts] == [(1, False, "HTTP 500")]
+        assert push.fields["apiMsgId"] == apimsgid
+        handle.clock.advance(120)
+        (push,) = handle.pushes()
+        assert push.state == "delivered"
+        assert [a.time - T0 for a in push.attempts] == [0, 120]
+
+        (mo_id,) = handle.send_mo("STOP", sender="27831234567", to=PHONE)
+        mo = handle.pushes()[-1]
+        assert (mo.kind, mo.state, mo.mo_msg_id) == ("mo", "delivered", mo_id)
+        assert mo.fields["text"] == "STOP"
+        assert send(handle, to="27831234567") == "ERR: 122, Destination mobile opted out"
+        with pytest.raises(ValueError, match="not one of the account's numbers"):
+            handle.send_mo("hi", sender="27831234567", to="27999000002", api_id="1")
+    assert [r.path for r in receiver.requests] == ["/cb", "/cb", "/mo"]
+
+
+def test_a_rule_name_with_a_slash_can_be_switched(handle: FakeClickatell):
+    handle.load_scenario(
+        {"rules": [{"name": "sms/down", "when": {"command": "sendmsg"}, "then": {"error": 901}}]}
+    )
+    assert send(handle) == "ERR: 901, Internal error"
+    handle.disable_rule("sms/down")
+    assert send(handle).startswith("ID: ")
+
+
+def test_server_errors_show_the_form_parameters_masked(handle: FakeClickatell, broken_ping: None):
+    reply = httpx.post(
+        handle.api_url + "/ping",
+        data={"session_id": "abc", "password": "hunter2"},
+    )
+    assert reply.text == "ERR: 901, Internal error"
+    with pytest.raises(FakeServerError) as info:
+        handle.check()
+    message = str(info.value)
+    assert (
+        "POST /http/ping [session_id='abc' password='********']: RuntimeError('kaboom')" in message
+    )
+    assert "hunter2" not in message
