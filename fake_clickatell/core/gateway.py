@@ -173,6 +173,8 @@ class Gateway:
     def load(self, scenario: Scenario) -> None:
         """Replace the scenario and reset to its initial state."""
         self.scenario = scenario
+        # Per scenario, not per reset: resets stay cheap (the pytest fixture resets every test).
+        self._policy = HostPolicy((*LOOPBACK_HOSTS, *scenario.allowed_hosts, *self._extra_hosts))
         self.reset()
 
     def reset(self) -> None:
@@ -204,8 +206,7 @@ class Gateway:
         # Pushes not yet delivered are dropped, and stay visible as dropped (nothing is lost).
         old = self.outbox
         dropped = old.drop_all(self.clock.now())
-        policy = HostPolicy((*LOOPBACK_HOSTS, *scenario.allowed_hosts, *self._extra_hosts))
-        self.outbox = Outbox(policy, first_id=old.last_id + 1)
+        self.outbox = Outbox(self._policy, first_id=old.last_id + 1)
         self.outbox.keep(dropped)
 
     def now(self) -> float:
