@@ -4,7 +4,9 @@ The public API is what ``__all__`` lists; everything else is internal.
 
 The names are imported on first use (PEP 562): pytest imports this package in every project
 that has it installed (for the plugin), and importing Flask and yaml there would slow every
-test run down, fake or no fake. Type checkers see the imports below as usual.
+test run down, fake or no fake. Type checkers see the imports below as usual. The reference
+clients need httpx (``pip install "fake-clickatell[client]"``), which they import with
+themselves; nothing here imports hypothesis (``fake_clickatell.strategies`` needs it).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .app import create_app
+    from .client import AsyncClickatellClient, ClickatellClient
     from .core.clock import ClockError, VirtualClock
     from .core.config import AccountSpec, Scenario, StatusStep
     from .core.gateway import Gateway
@@ -26,6 +29,8 @@ __version__ = "0.1.0"
 #: Public name -> the module that defines it.
 _EXPORTS = {
     "AccountSpec": ".core.config",
+    "AsyncClickatellClient": ".client",
+    "ClickatellClient": ".client",
     "ClockError": ".core.clock",
     "FakeClickatell": ".testing",
     "FakeServer": ".server",
@@ -44,6 +49,8 @@ _EXPORTS = {
 
 __all__ = [
     "AccountSpec",
+    "AsyncClickatellClient",
+    "ClickatellClient",
     "ClockError",
     "FakeClickatell",
     "FakeServer",

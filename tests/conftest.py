@@ -51,3 +51,22 @@ def strict(make_fake: MakeFake) -> Harness:
 
 # The pytest plugin's own tests run pytest inside pytest.
 pytest_plugins = ["pytester"]
+
+
+# -- Hypothesis settings profiles ------------------------------------------------------------
+# HYPOTHESIS_PROFILE selects one (default "dev"); .ci/run exports HYPOTHESIS_PROFILE=ci.
+# Neither has a deadline: timing belongs in benchmarks/, and an example's wall time under
+# coverage or on a busy CI machine says nothing about correctness.
+# - dev: quick feedback while editing; random, remembers failures in .hypothesis/.
+# - ci: Hypothesis's built-in CI profile (derandomized, so a CI failure replays locally with
+#   HYPOTHESIS_PROFILE=ci; no database; prints the reproduction blob), with 8x dev's examples.
+#   Tests whose examples are costly (a socket, the state machine) run a share of them; see
+#   tests/client_support.py:examples.
+# (Imported here rather than at the top: this section is appended to a shared file.)
+import os  # noqa: E402
+
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("ci", settings.get_profile("ci"), max_examples=400, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from fake_clickatell.core.grammar import (
     COVERAGE_FAIL_SENTENCE,
@@ -28,6 +27,7 @@ from fake_clickatell.core.grammar import (
     parse,
     render,
 )
+from fake_clickatell.strategies import replies
 
 ID = "e74dee1bbed22ee3a39f9aeab606ccf9"
 
@@ -109,40 +109,6 @@ def test_format_decimal_is_the_shortest_plain_form(value: str, text: str):
     assert format_decimal(Decimal(value)) == text
 
 
-_printable = st.characters(min_codepoint=0x21, max_codepoint=0x7E)
-_tokens = st.text(_printable, min_size=1, max_size=40)
-_one_line = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=60)
-# Error texts never contain " To: " (the grammar reads it as a recipient suffix).
-_texts = _one_line.filter(lambda t: " To: " not in t)
-_plain_texts = _texts.filter(lambda t: not (t[:3].isdigit() and t[3:5] == ", "))
-_ok_values = _one_line.filter(lambda v: not v.startswith("This prefix is currently supported."))
-_codes = st.integers(min_value=0, max_value=999)
-_money = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
-
-replies = st.one_of(
-    st.builds(Ok, _ok_values),
-    st.just(BareOk()),
-    st.builds(ApiError, _codes, _texts),
-    st.builds(PlainError, _plain_texts),
-    st.builds(Accepted, _tokens),
-    st.builds(MessageStatus, _tokens, _codes),
-    st.builds(MessageCharge, _tokens, _money, _codes),
-    st.builds(Balance, _money),
-    st.builds(Coverage, _money),
-    st.builds(
-        MultiRecipient,
-        st.lists(
-            st.one_of(
-                st.builds(RecipientAccepted, _tokens, _tokens),
-                st.builds(RecipientError, _codes, _texts, _tokens),
-            ),
-            min_size=1,
-            max_size=5,
-        ).map(tuple),
-    ),
-)
-
-
-@given(replies)
+@given(replies())
 def test_parse_render_round_trip(reply: Reply):
     assert parse(render(reply)) == reply

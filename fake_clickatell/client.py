@@ -1,0 +1,377 @@
+"""The reference client for Clickatell's legacy HTTP API, over httpx: sync and async.
+
+It shows how the API is meant to be spoken, and it is the fake's toughest user: the test suite
+drives it with Hypothesis against the fake. Install it with ``pip install
+"fake-clickatell[client]"``. ::
+
+    from fake_clickatell.client import ClickatellClient, Sent
+
+    with ClickatellClient(base_url, api_id="3442105", user="demo", password="secret") as client:
+        for result in client.send(["27999000001", "27999000002"], "Hello"):
+            print(result)            # Sent(apimsgid=..., to=...) or Rejected(code=105, ...)
+        status = client.query(result.apimsgid)   # Status(apimsgid=..., status=4)
+
+* Sessions: the first command authenticates; a command answered ``ERR: 003`` (session expired)
+  authenticates again and is retried once. :meth:`ClickatellClient.keep_alive` pings when the
+  session has idled for ``session_ttl - keep_alive_margin`` seconds (10 minutes by default).
+* ``send`` takes one recipient (a ``str``) or many, and every sendmsg option as a keyword
+  (:class:`SendOptions`). GSM-7 text goes out as UTF-8 with ``charset=UTF-8``; any other text as
+  UCS-2 hex with ``unicode=1``; ``concat`` is the number of parts the text needs.
+* Results are frozen values: ``send`` returns one :class:`Sent` or :class:`Rejected` per
+  recipient, in order; ``query``/``delete`` a :class:`Status`, ``charge`` a :class:`Charge`,
+  ``balance`` a ``Decimal``.
+* Request-level errors raise, from one root (:class:`ClickatellError`)::
+
+    ClickatellError
+     ├── TransportError             no reply: connection or timeout, or an HTTP status but 200
+     ├── ParseError                 a body outside the grammar, or not a reply the command has
+     └── APIError                   ERR: <nnn>, <text>; .code and .description
+          ├── AuthenticationError   001 002 004 007 108
+          ├── SessionError          003 005
+          ├── ParameterError        101-113 116 120 123 201 202
+          ├── RoutingError          114 115 121 122 128
+          ├── CreditError           130 301 302
+          └── InternalError         901, and any other code
+
+  (:data:`ERROR_FAMILIES` is the table, with the reasons.)
+
+A client is not thread-safe; use one per thread (an account may hold several sessions). Pass
+``transport=httpx.WSGITransport(app=create_app())`` to talk to the fake in-process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal
+
+import httpx
+
+from . import __version__
+from ._client_protocol import (
+    DEFAULT_BASE_URL,
+    ERROR_FAMILIES,
+    KEEP_ALIVE_MARGIN,
+    SESSION_TTL,
+    APIError,
+    AuthenticationError,
+    Call,
+    Charge,
+    ClickatellError,
+    ClientProtocol,
+    CreditError,
+    InternalError,
+    ParameterError,
+    ParseError,
+    Rejected,
+    RoutingError,
+    SendOptions,
+    SendResult,
+    Sent,
+    SessionError,
+    Status,
+    TransportError,
+    error_for,
+    run_flow,
+    run_flow_async,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+Method = Literal["GET", "POST"]
+
+_HEADERS = {"User-Agent": f"fake-clickatell-client/{__version__}"}
+
+
+def _request(http: httpx.Client | httpx.AsyncClient, call: Call, method: Method) -> httpx.Request:
+    params = dict(call.params)
+    if method == "GET":
+        return http.build_request("GET", call.path, params=params)
+    return http.build_request("POST", call.path, data=params)
+
+
+def _body(response: httpx.Response) -> str:
+    # The API answers every reply, errors included, with HTTP 200 (reference Part A §1).
+    if response.status_code != 200:
+        raise TransportError(
+            f"HTTP {response.status_code} from {response.request.url.path}",
+            response.status_code,
+            response.text,
+        )
+    return response.text
+
+
+def _verify(base_url: str) -> bool:
+    # A plain-HTTP base URL never opens TLS (every request goes to base_url + a fixed path, and
+    # redirects are not followed), so skip loading the CA bundle: ~50 ms per client otherwise,
+    # which adds up in a test suite that makes a client per test.
+    return httpx.URL(base_url).scheme != "http"
+
+
+def _transport_error(call: Call, error: httpx.HTTPError) -> TransportError:
+    return TransportError(f"{call.path}: {type(error).__name__}: {error}")
+
+
+class _BaseClient:
+    """What both clients share: the protocol state and its read-only views."""
+
+    def __init__(
+        self,
+        *,
+        api_id: str,
+        user: str,
+        password: str,
+        method: Method,
+        session_ttl: float,
+        keep_alive_margin: float,
+        clock: Callable[[], float],
+    ) -> None:
+        if method not in ("GET", "POST"):
+            raise ValueError(f"method must be 'GET' or 'POST', got {method!r}")
+        self._method: Method = method
+        self._protocol = ClientProtocol(
+            api_id,
+            user,
+            password,
+            session_ttl=session_ttl,
+            keep_alive_margin=keep_alive_margin,
+            clock=clock,
+        )
+
+    @property
+    def session_id(self) -> str | None:
+        """The session commands use, once one is open."""
+        return self._protocol.session_id
+
+    def seconds_until_keep_alive(self) -> float | None:
+        """Seconds until ``keep_alive`` would ping (0 when due); ``None`` with no session."""
+        return self._protocol.seconds_until_keep_alive()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(api_id={self._protocol.api_id!r}, method={self._method!r})"
+
+
+class ClickatellClient(_BaseClient):
+    """A client for one Clickatell account over the legacy HTTP API (blocking).
+
+    ``base_url`` is where the API lives (the fake's ``FakeServer.url``); ``timeout`` is in
+    seconds; ``transport`` replaces httpx's network transport (``httpx.WSGITransport`` runs the
+    fake in-process); ``method`` is how requests go out (POST allows 600 recipients, GET 300).
+    ``session_ttl`` is the account's session idle expiry and ``clock`` the time source the
+    keep-alive reads. Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        api_id: str,
+        user: str,
+        password: str,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+        method: Method = "POST",
+        session_ttl: float = SESSION_TTL,
+        keep_alive_margin: float = KEEP_ALIVE_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(
+            api_id=api_id,
+            user=user,
+            password=password,
+            method=method,
+            session_ttl=session_ttl,
+            keep_alive_margin=keep_alive_margin,
+            clock=clock,
+        )
+        self._http = httpx.Client(
+            base_url=base_url,
+            timeout=timeout,
+            transport=transport,
+            headers=_HEADERS,
+            verify=_verify(base_url),
+        )
+
+    def _exchange(self, call: Call) -> str:
+        request = _request(self._http, call, self._method)
+        try:
+            response = self._http.send(request)
+        except httpx.HTTPError as error:
+            raise _transport_error(call, error) from error
+        return _body(response)
+
+    def auth(self) -> str:
+        """Open a new session and return its id; later commands use it."""
+        return run_flow(self._protocol.auth(), self._exchange)
+
+    def ping(self) -> None:
+        """Keep the session alive (``ping``); opens one if there is none."""
+        run_flow(self._protocol.ping(), self._exchange)
+
+    def keep_alive(self) -> bool:
+        """Ping if the session is due (see :meth:`seconds_until_keep_alive`); True if it did."""
+        return run_flow(self._protocol.keep_alive(), self._exchange)
+
+    def send(
+        self, to: str | Iterable[str], text: str | None = None, **options: Unpack[SendOptions]
+    ) -> tuple[SendResult, ...]:
+        """Send ``text`` to one recipient or several; one result per recipient, in order.
+
+        A recipient's own error (105 invalid number, 301 no credit, 114 no route, ...) is a
+        :class:`Rejected` result, also when there is only one recipient; any other error raises.
+        Options are :class:`SendOptions`; give ``udh``/``data`` instead of text for 8-bit.
+        """
+        return run_flow(self._protocol.send(to, text, options), self._exchange)
+
+    def query(self, apimsgid: str | None = None, *, climsgid: str | None = None) -> Status:
+        """The status of a message named by its apimsgid or your climsgid (``querymsg``)."""
+        return run_flow(self._protocol.query(apimsgid, climsgid), self._exchange)
+
+    def delete(self, apimsgid: str | None = None, *, climsgid: str | None = None) -> Status:
+        """Stop a message still queued (status 6, refunded); else its status (``delmsg``)."""
+        return run_flow(self._protocol.delete(apimsgid, climsgid), self._exchange)
+
+    def charge(self, apimsgid: str | None = None, *, climsgid: str | None = None) -> Charge:
+        """What a message cost, and its status (``getmsgcharge``)."""
+        return run_flow(self._protocol.charge(apimsgid, climsgid), self._exchange)
+
+    def balance(self) -> Decimal:
+        """The account's credit (``getbalance``)."""
+        return run_flow(self._protocol.balance(), self._exchange)
+
+    def close(self) -> None:
+        """Close the connections."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClickatellClient(_BaseClient):
+    """The asynchronous twin of :class:`ClickatellClient`: the same arguments and methods,
+    awaited. ``transport`` is an ``httpx.AsyncBaseTransport``. Close it with :meth:`aclose`
+    or ``async with``."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        api_id: str,
+        user: str,
+        password: str,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        method: Method = "POST",
+        session_ttl: float = SESSION_TTL,
+        keep_alive_margin: float = KEEP_ALIVE_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(
+            api_id=api_id,
+            user=user,
+            password=password,
+            method=method,
+            session_ttl=session_ttl,
+            keep_alive_margin=keep_alive_margin,
+            clock=clock,
+        )
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=timeout,
+            transport=transport,
+            headers=_HEADERS,
+            verify=_verify(base_url),
+        )
+
+    async def _exchange(self, call: Call) -> str:
+        request = _request(self._http, call, self._method)
+        try:
+            response = await self._http.send(request)
+        except httpx.HTTPError as error:
+            raise _transport_error(call, error) from error
+        return _body(response)
+
+    async def auth(self) -> str:
+        """See :meth:`ClickatellClient.auth`."""
+        return await run_flow_async(self._protocol.auth(), self._exchange)
+
+    async def ping(self) -> None:
+        """See :meth:`ClickatellClient.ping`."""
+        await run_flow_async(self._protocol.ping(), self._exchange)
+
+    async def keep_alive(self) -> bool:
+        """See :meth:`ClickatellClient.keep_alive`."""
+        return await run_flow_async(self._protocol.keep_alive(), self._exchange)
+
+    async def send(
+        self, to: str | Iterable[str], text: str | None = None, **options: Unpack[SendOptions]
+    ) -> tuple[SendResult, ...]:
+        """See :meth:`ClickatellClient.send`."""
+        return await run_flow_async(self._protocol.send(to, text, options), self._exchange)
+
+    async def query(self, apimsgid: str | None = None, *, climsgid: str | None = None) -> Status:
+        """See :meth:`ClickatellClient.query`."""
+        return await run_flow_async(self._protocol.query(apimsgid, climsgid), self._exchange)
+
+    async def delete(self, apimsgid: str | None = None, *, climsgid: str | None = None) -> Status:
+        """See :meth:`ClickatellClient.delete`."""
+        return await run_flow_async(self._protocol.delete(apimsgid, climsgid), self._exchange)
+
+    async def charge(self, apimsgid: str | None = None, *, climsgid: str | None = None) -> Charge:
+        """See :meth:`ClickatellClient.charge`."""
+        return await run_flow_async(self._protocol.charge(apimsgid, climsgid), self._exchange)
+
+    async def balance(self) -> Decimal:
+        """See :meth:`ClickatellClient.balance`."""
+        return await run_flow_async(self._protocol.balance(), self._exchange)
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ERROR_FAMILIES",
+    "APIError",
+    "AsyncClickatellClient",
+    "AuthenticationError",
+    "Charge",
+    "ClickatellClient",
+    "ClickatellError",
+    "CreditError",
+    "InternalError",
+    "ParameterError",
+    "ParseError",
+    "Rejected",
+    "RoutingError",
+    "SendOptions",
+    "SendResult",
+    "Sent",
+    "SessionError",
+    "Status",
+    "TransportError",
+    "error_for",
+]

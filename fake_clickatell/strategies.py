@@ -1,0 +1,357 @@
+"""Hypothesis strategies for Clickatell's legacy HTTP API: property-test your own code with them.
+
+Needs hypothesis (``pip install "fake-clickatell[strategies]"``); nothing else in the package
+imports this module. What each strategy draws follows the rules the fake applies, so a value
+from :func:`msisdns` is accepted, one from :func:`invalid_msisdns` answered ``105``, and so on.
+
+* Numbers: :func:`msisdns`, :func:`invalid_msisdns`.
+* Texts: :func:`gsm7_texts` (basic and escape table), :func:`unicode_texts` (never GSM-7 only,
+  with characters outside the BMP that UCS-2 needs two units for), :func:`texts` (either).
+* sendmsg options, as keyword arguments of the reference client's ``send``:
+  :func:`sendmsg_options` (always valid) and :func:`invalid_sendmsg_options` (exactly one
+  invalid option, with the error code the fake answers).
+* Replies: :func:`replies` draws every reply value of :mod:`fake_clickatell.core.grammar`;
+  :func:`reply_bodies` the bodies the API sends for them.
+
+Example::
+
+    from hypothesis import given
+    from fake_clickatell import strategies as cst
+
+    @given(cst.reply_bodies())
+    def test_my_parser_never_crashes(body):
+        my_clickatell_parser(body)
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from ._client_protocol import SendOptions
+from .core.codes import ERROR_TEXTS, Err
+from .core.commands import (
+    MAX_CONCAT,
+    MAX_DELIV_TIME_MINUTES,
+    MAX_SCHEDULE_AHEAD_SECONDS,
+    MAX_VALIDITY_MINUTES,
+    MSG_TYPES,
+    REQ_FEAT_BITS,
+)
+from .core.encoding import GSM7_BASIC, GSM7_EXTENSION, is_gsm7
+from .core.grammar import (
+    COVERAGE_OK_SENTENCE,
+    Accepted,
+    ApiError,
+    Balance,
+    BareOk,
+    Coverage,
+    MessageCharge,
+    MessageStatus,
+    MultiRecipient,
+    Ok,
+    PlainError,
+    RecipientAccepted,
+    RecipientError,
+    RecipientResult,
+    Reply,
+    render,
+)
+
+# -- numbers ---------------------------------------------------------------------------------
+
+_DIGITS = "0123456789"
+_MSISDN = re.compile(r"[1-9][0-9]{6,14}")
+
+
+def msisdns() -> st.SearchStrategy[str]:
+    """Valid international numbers: 7-15 ASCII digits, the first not 0 (``27999000001``)."""
+    return st.builds(
+        operator.add,
+        st.sampled_from("123456789"),
+        st.text(_DIGITS, min_size=6, max_size=14),
+    )
+
+
+def invalid_msisdns() -> st.SearchStrategy[str]:
+    """Recipients the fake answers ``105`` for (in open mode, with no dial prefix).
+
+    Too short or too long, a leading ``0``, ``00`` or ``+``, letters, punctuation or spaces
+    inside. Never empty, never a comma: each is one entry of ``to``. (Digits of other scripts
+    are left out: the fake accepts them, which is a known bug, see the test suite.)
+    """
+    short = st.text(_DIGITS, min_size=1, max_size=6)
+    long = st.text(_DIGITS, min_size=16, max_size=20)
+    prefixed = st.builds(
+        operator.add, st.sampled_from(["0", "00", "+", "+0"]), st.text(_DIGITS, max_size=15)
+    )
+    junk = st.builds(
+        lambda head, bad, tail: head + bad + tail,
+        st.text(_DIGITS, max_size=8),
+        st.text(
+            st.characters(codec="ascii", exclude_characters=_DIGITS + ","), min_size=1, max_size=3
+        ),
+        st.text(_DIGITS, max_size=8),
+    )
+    return st.one_of(short, long, prefixed, junk).filter(_is_invalid_entry)
+
+
+def _is_invalid_entry(entry: str) -> bool:
+    stripped = entry.strip()
+    return bool(stripped) and _MSISDN.fullmatch(stripped) is None
+
+
+# -- texts -----------------------------------------------------------------------------------
+
+_GSM7_BASIC_ALPHABET = "".join(sorted(GSM7_BASIC))
+_GSM7_ALPHABET = _GSM7_BASIC_ALPHABET + "".join(sorted(GSM7_EXTENSION))
+#: Any character a str can send: every code point but lone surrogates.
+_ANY_CHARACTER = st.characters(exclude_categories=["Cs"])
+_ASTRAL = st.characters(min_codepoint=0x10000, exclude_categories=["Cs"])
+_NOT_GSM7 = st.one_of(_ASTRAL, _ANY_CHARACTER.filter(lambda ch: not is_gsm7(ch)))
+
+
+def gsm7_texts(
+    *, min_size: int = 1, max_size: int = 400, escapes: bool = True
+) -> st.SearchStrategy[str]:
+    """Texts of the GSM 03.38 alphabet; with ``escapes``, escape-table characters (count 2)."""
+    alphabet = _GSM7_ALPHABET if escapes else _GSM7_BASIC_ALPHABET
+    return st.text(alphabet, min_size=min_size, max_size=max_size)
+
+
+def unicode_texts(*, min_size: int = 1, max_size: int = 200) -> st.SearchStrategy[str]:
+    """Texts that need UCS-2: at least one non-GSM-7 character, often outside the BMP.
+
+    ``max_size`` counts characters; UCS-2 needs up to twice as many units.
+    """
+    if min_size < 1 or max_size < min_size:
+        raise ValueError("unicode_texts needs 1 <= min_size <= max_size")
+    filler = st.one_of(_ANY_CHARACTER, _ASTRAL, st.sampled_from(_GSM7_ALPHABET))
+    return st.builds(
+        lambda rest, special, at: (
+            rest[: at % (len(rest) + 1)] + special + rest[at % (len(rest) + 1) :]
+        ),
+        st.text(filler, min_size=min_size - 1, max_size=max_size - 1),
+        _NOT_GSM7,
+        st.integers(0, max_size),
+    )
+
+
+def texts(*, max_size: int = 400) -> st.SearchStrategy[str]:
+    """Non-empty texts, GSM-7 or not."""
+    return st.one_of(gsm7_texts(max_size=max_size), unicode_texts(max_size=max(1, max_size // 2)))
+
+
+# -- sendmsg options -------------------------------------------------------------------------
+
+_REQ_FEAT_FLAGS = [bit for bit in range(15) if REQ_FEAT_BITS & (1 << bit)]
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_PRINTABLE_ASCII = "".join(chr(c) for c in range(0x21, 0x7F))
+
+
+def _senders() -> st.SearchStrategy[str]:
+    numeric = st.text(_DIGITS, min_size=1, max_size=16)
+    alpha = st.builds(
+        lambda head, letter, tail: head + letter + tail,
+        st.text(_ALNUM + " ", max_size=5),
+        st.sampled_from(_ALNUM[:52]),
+        st.text(_ALNUM + " ", max_size=5),
+    )
+    return st.one_of(numeric, alpha)
+
+
+def _req_feats() -> st.SearchStrategy[int]:
+    return st.sets(st.sampled_from(_REQ_FEAT_FLAGS)).map(lambda bits: sum(1 << b for b in bits))
+
+
+def _scheduled_times(now: float) -> st.SearchStrategy[datetime | int]:
+    # Up to a day in the past (sent at once) to a minute short of the 7-day limit.
+    unix = st.integers(int(now) - 86_400, int(now) + MAX_SCHEDULE_AHEAD_SECONDS - 60)
+    return st.one_of(unix, unix.map(lambda t: datetime.fromtimestamp(t, timezone.utc)))
+
+
+def climsgids() -> st.SearchStrategy[str]:
+    """Valid client message ids: 1-32 printable ASCII characters, no space."""
+    return st.text(_PRINTABLE_ASCII, min_size=1, max_size=32)
+
+
+def sendmsg_options(
+    *, now: float | None = None, deferred: bool = True, max_credits: bool = True
+) -> st.SearchStrategy[SendOptions]:
+    """Option sets the fake accepts, for any text: every key optional, every value valid.
+
+    Text-dependent options (``concat``, ``unicode``, ``udh``, ``data``) are left to the client.
+    ``scheduled_time`` is drawn only given ``now`` (the fake's clock). Without ``deferred`` no
+    option holds the message back (``deliv_time``, ``scheduled_time``); without
+    ``max_credits``, none caps its charge (a cap below the charge fails it with status 009).
+    """
+    optional: dict[str, st.SearchStrategy[object]] = {
+        "sender": _senders(),
+        "climsgid": climsgids(),
+        "callback": st.integers(0, 7),
+        "deliv_ack": st.booleans(),
+        "req_feat": _req_feats(),
+        "queue": st.integers(1, 3),
+        "escalate": st.booleans(),
+        "mo": st.booleans(),
+        "msg_type": st.sampled_from(sorted(MSG_TYPES)),
+        "validity": st.integers(1, MAX_VALIDITY_MINUTES),
+        "binary": st.booleans(),
+    }
+    if deferred:
+        optional["deliv_time"] = st.integers(0, MAX_DELIV_TIME_MINUTES)
+        if now is not None:
+            optional["scheduled_time"] = _scheduled_times(now)
+    if max_credits:
+        optional["max_credits"] = st.one_of(
+            st.sampled_from([Decimal("0.8"), 1, Decimal("1.5"), 2, Decimal("2.5"), 3]),
+            st.decimals(min_value=Decimal("0.01"), max_value=50, places=2),
+        )
+    return st.fixed_dictionaries({}, optional=optional)  # type: ignore[return-value]
+
+
+def invalid_sendmsg_options(
+    *, now: float | None = None
+) -> st.SearchStrategy[tuple[SendOptions, int]]:
+    """A valid option set with exactly one option made invalid, and the code the fake answers.
+
+    ``ERR: 101`` for an out-of-range number or a malformed id, ``106`` for a bad sender, ``112``
+    for an unknown ``msg_type``, ``120`` for a delivery time out of range.
+    """
+    bad = Err.INVALID_PARAMETERS
+    cases: list[st.SearchStrategy[tuple[str, object, int]]] = [
+        st.tuples(st.just("callback"), st.integers(8, 10**6), st.just(bad)),
+        st.tuples(st.just("queue"), st.one_of(st.just(0), st.integers(4, 10**6)), st.just(bad)),
+        st.tuples(
+            st.just("validity"),
+            st.one_of(st.just(0), st.integers(MAX_VALIDITY_MINUTES + 1, 10**6)),
+            st.just(bad),
+        ),
+        st.tuples(
+            st.just("concat"), st.one_of(st.just(0), st.integers(MAX_CONCAT + 1, 999)), st.just(bad)
+        ),
+        st.tuples(
+            st.just("req_feat"),
+            _req_feats().flatmap(
+                lambda ok: st.sampled_from([64, 128, 256, 1024, 2048, 4096, 32768]).map(
+                    lambda extra: ok | extra
+                )
+            ),
+            st.just(bad),
+        ),
+        st.tuples(
+            st.just("climsgid"),
+            st.one_of(
+                st.text(_PRINTABLE_ASCII, min_size=33, max_size=40),
+                st.builds("{} {}".format, climsgids(), climsgids()),
+                st.builds("{}é".format, climsgids()),
+            ),
+            st.just(bad),
+        ),
+        st.tuples(
+            st.just("max_credits"),
+            st.one_of(st.just(0), st.decimals(max_value=0, places=2, allow_nan=False)),
+            st.just(bad),
+        ),
+        st.tuples(
+            st.just("sender"),
+            st.one_of(
+                st.text(_DIGITS, min_size=17, max_size=20),
+                st.builds(
+                    "{}{}".format,
+                    st.sampled_from(_ALNUM[:52]),
+                    st.text(_ALNUM, min_size=11, max_size=14),
+                ),
+                st.builds("{}{}".format, _senders(), st.sampled_from("!#%&*+-./:;<=>?@_~é")),
+                st.text(" ", min_size=1, max_size=11),
+            ),
+            st.just(Err.INVALID_SOURCE),
+        ),
+        st.tuples(
+            st.just("msg_type"),
+            st.text(min_size=1, max_size=20).filter(lambda t: t not in MSG_TYPES),
+            st.just(Err.INVALID_MSG_TYPE),
+        ),
+        st.tuples(
+            st.just("deliv_time"),
+            st.integers(MAX_DELIV_TIME_MINUTES + 1, 10**6),
+            st.just(Err.INVALID_DELIVERY_TIME),
+        ),
+    ]
+    if now is not None:
+        too_late = st.integers(int(now) + MAX_SCHEDULE_AHEAD_SECONDS + 1, int(now) + 10**8)
+        cases.append(
+            st.tuples(st.just("scheduled_time"), too_late, st.just(Err.INVALID_DELIVERY_TIME))
+        )
+
+    def combine(valid: SendOptions, case: tuple[str, object, int]) -> tuple[SendOptions, int]:
+        name, value, code = case
+        options: dict[str, object] = {**valid, name: value}
+        if name == "deliv_time":
+            options.pop("scheduled_time", None)  # scheduled_time wins: deliv_time goes unread
+        return options, code  # type: ignore[return-value]
+
+    return st.builds(combine, sendmsg_options(now=now), st.one_of(cases))
+
+
+# -- replies ---------------------------------------------------------------------------------
+
+_TOKENS = st.text(_PRINTABLE_ASCII, min_size=1, max_size=40)
+_ONE_LINE = st.text(st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp"]), max_size=60)
+# An error text never holds " To: " (the grammar reads it as a recipient suffix).
+_ERROR_TEXTS = st.one_of(
+    st.sampled_from(sorted(ERROR_TEXTS.values())), _ONE_LINE.filter(lambda t: " To: " not in t)
+)
+_PLAIN_ERROR_TEXTS = _ERROR_TEXTS.filter(lambda t: not (t[:3].isdigit() and t[3:5] == ", "))
+_OK_VALUES = _ONE_LINE.filter(lambda v: not v.startswith(COVERAGE_OK_SENTENCE))
+_CODES = st.one_of(st.sampled_from(sorted(ERROR_TEXTS)), st.integers(0, 999))
+_STATUSES = st.integers(0, 999)
+_MONEY = st.decimals(min_value=0, max_value=10**6, places=2)
+
+
+def recipient_results() -> st.SearchStrategy[RecipientResult]:
+    """One line of a multi-recipient reply: accepted, or a recipient's error."""
+    return st.one_of(
+        st.builds(RecipientAccepted, _TOKENS, _TOKENS),
+        st.builds(RecipientError, _CODES, _ERROR_TEXTS, _TOKENS),
+    )
+
+
+def replies() -> st.SearchStrategy[Reply]:
+    """Every reply value the grammar can carry, of every type."""
+    return st.one_of(
+        st.builds(Ok, _OK_VALUES),
+        st.just(BareOk()),
+        st.builds(ApiError, _CODES, _ERROR_TEXTS),
+        st.builds(PlainError, _PLAIN_ERROR_TEXTS),
+        st.builds(Accepted, _TOKENS),
+        st.builds(MessageStatus, _TOKENS, _STATUSES),
+        st.builds(MessageCharge, _TOKENS, _MONEY, _STATUSES),
+        st.builds(Balance, _MONEY),
+        st.builds(Coverage, _MONEY),
+        st.builds(MultiRecipient, st.lists(recipient_results(), min_size=1, max_size=5).map(tuple)),
+    )
+
+
+def reply_bodies() -> st.SearchStrategy[str]:
+    """The exact bodies the API sends, one for each value :func:`replies` draws."""
+    return replies().map(render)
+
+
+__all__ = [
+    "climsgids",
+    "gsm7_texts",
+    "invalid_msisdns",
+    "invalid_sendmsg_options",
+    "msisdns",
+    "recipient_results",
+    "replies",
+    "reply_bodies",
+    "sendmsg_options",
+    "texts",
+    "unicode_texts",
+]

@@ -1,0 +1,338 @@
+"""Properties of the client and the fake together, driven by Hypothesis.
+
+The bulk runs in-process (``httpx.WSGITransport``); the main send property repeats, with fewer
+examples, over a real socket and with the async client. Every example builds its own fake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from fake_clickatell import strategies as cst
+from fake_clickatell._client_protocol import parse_body
+from fake_clickatell.client import (
+    ERROR_FAMILIES,
+    APIError,
+    AsyncClickatellClient,
+    Charge,
+    Method,
+    ParameterError,
+    Rejected,
+    SendOptions,
+    SendResult,
+    Sent,
+)
+from fake_clickatell.core.gateway import HTTP_COMMANDS
+
+from .client_support import (
+    BASE_URL,
+    Fake,
+    RecordingTransport,
+    examples,
+    expected_parts,
+    fake,
+    open_mode,
+)
+from .support import T0
+
+STATUS_AT_GATEWAY, STATUS_ROUTING_ERROR, STATUS_DEFERRED = 3, 9, 11
+METHODS: tuple[Method, ...] = ("GET", "POST")
+
+
+@dataclass(frozen=True)
+class SendCase:
+    """One generated send: what goes in, and what the fake must make of it."""
+
+    text: str
+    needs_ucs2: bool  # drawn from unicode_texts(), not gsm7_texts()
+    unicode: bool | None  # what the caller forces, if anything
+    recipients: tuple[tuple[str, bool], ...]  # (entry, valid)
+    options: SendOptions
+    balance: int
+    method: Method
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        extra = {} if self.unicode is None else {"unicode": self.unicode}
+        return {**self.options, **extra}
+
+    @property
+    def to(self) -> list[str]:
+        return [entry for entry, _ in self.recipients]
+
+    @property
+    def coding(self) -> str:
+        ucs2 = self.needs_ucs2 if self.unicode is None else self.unicode
+        return "ucs2" if ucs2 else "gsm7"
+
+    @property
+    def parts(self) -> int:
+        return expected_parts(self.text, unicode=self.coding == "ucs2")
+
+    def first_status(self) -> int:
+        options = self.options
+        scheduled = options.get("scheduled_time")
+        if scheduled is not None:
+            at = scheduled if isinstance(scheduled, int) else scheduled.timestamp()
+            deferred = at > T0
+        else:
+            deferred = bool(options.get("deliv_time"))
+        if deferred:
+            return STATUS_DEFERRED
+        capped = self.capped
+        return STATUS_ROUTING_ERROR if capped else STATUS_AT_GATEWAY
+
+    @property
+    def capped(self) -> bool:
+        cap = self.options.get("max_credits")
+        return cap is not None and self.parts > cap
+
+    def expected(self) -> list[tuple[int | None, Decimal]]:
+        """Per recipient, in order: (error code or None, charge). Charge = 1 per part, taken
+        while the balance lasts; over max_credits a message is accepted at no charge."""
+        balance = Decimal(self.balance)
+        outcome: list[tuple[int | None, Decimal]] = []
+        for _, valid in self.recipients:
+            if not valid:
+                outcome.append((105, Decimal(0)))
+            elif self.capped:
+                outcome.append((None, Decimal(0)))
+            elif self.parts > balance:
+                outcome.append((301, Decimal(0)))
+            else:
+                balance -= self.parts
+                outcome.append((None, Decimal(self.parts)))
+        return outcome
+
+
+@st.composite
+def send_cases(draw: st.DrawFn, max_recipients: int = 8) -> SendCase:
+    needs_ucs2 = draw(st.booleans())
+    text = draw(cst.unicode_texts(max_size=250) if needs_ucs2 else cst.gsm7_texts(max_size=500))
+    recipient = st.one_of(
+        cst.msisdns().map(lambda n: (n, True)), cst.invalid_msisdns().map(lambda n: (n, False))
+    )
+    return SendCase(
+        text=text,
+        needs_ucs2=needs_ucs2,
+        unicode=draw(st.sampled_from([None, None, True, False])),
+        recipients=tuple(draw(st.lists(recipient, min_size=1, max_size=max_recipients))),
+        options=draw(cst.sendmsg_options(now=T0)),
+        balance=draw(st.integers(0, 40)),
+        method=draw(st.sampled_from(METHODS)),
+    )
+
+
+def check_send(
+    case: SendCase,
+    results: tuple[SendResult, ...],
+    charges: dict[str, Charge],
+    messages: list[dict[str, Any]],
+    before: Decimal,
+    after: Decimal,
+) -> None:
+    """Everything a send must satisfy, from the client's results and the fake's admin view."""
+    assert before == case.balance
+    expected = case.expected()
+    # Results align with the recipients, in order.
+    assert [result.to for result in results] == case.to
+    assert [getattr(result, "code", None) for result in results] == [c for c, _ in expected]
+    for result in results:
+        if isinstance(result, Rejected):
+            texts = {105: "Invalid destination address", 301: "No credit left"}
+            assert result.description == texts[result.code]
+    sent = [result for result in results if isinstance(result, Sent)]
+    assert len({result.apimsgid for result in sent}) == len(sent)
+    # The fake stored exactly the text, with the parts computed independently here.
+    assert [m["apimsgid"] for m in messages] == [result.apimsgid for result in sent]
+    for message, result in zip(messages, sent, strict=True):
+        assert message["to"] == result.to
+        assert message["text"] == case.text
+        assert message["coding"] == case.coding
+        assert message["parts"] == case.parts
+    # Charges as modelled, and the balance fell by exactly their sum.
+    modelled = [charge for code, charge in expected if code is None]
+    assert [charges[result.apimsgid].charge for result in sent] == modelled
+    assert {charge.status for charge in charges.values()} <= {case.first_status()}
+    assert before - after == sum(modelled, Decimal(0))
+
+
+def run_send(case: SendCase, *, socket: bool = False) -> None:
+    with fake(open_mode(case.balance), socket=socket) as f:
+        client = f.client(case.method)
+        before = client.balance()
+        results = client.send(case.to, case.text, **case.kwargs)
+        charges = {r.apimsgid: client.charge(r.apimsgid) for r in results if isinstance(r, Sent)}
+        check_send(case, results, charges, f.messages(), before, client.balance())
+
+
+@given(send_cases())
+def test_a_send_stores_the_text_charges_by_parts_and_aligns_results(case: SendCase):
+    run_send(case)
+
+
+@examples(0.2)
+@given(send_cases())
+def test_a_send_over_a_real_socket(case: SendCase):
+    run_send(case, socket=True)
+
+
+async def send_async(
+    client: AsyncClickatellClient, case: SendCase
+) -> tuple[Decimal, tuple[SendResult, ...], dict[str, Charge], Decimal]:
+    async with client:
+        before = await client.balance()
+        results = await client.send(case.to, case.text, **case.kwargs)
+        charges = {
+            r.apimsgid: await client.charge(r.apimsgid) for r in results if isinstance(r, Sent)
+        }
+        return before, results, charges, await client.balance()
+
+
+@examples(0.2)
+@given(send_cases())
+def test_a_send_with_the_async_client(case: SendCase):
+    with fake(open_mode(case.balance), socket=True) as f:
+        before, results, charges, after = asyncio.run(send_async(f.async_client(case.method), case))
+        check_send(case, results, charges, f.messages(), before, after)
+
+
+@examples(0.2)
+@given(st.lists(send_cases(max_recipients=3), min_size=2, max_size=6))
+def test_concurrent_async_sends_charge_exactly_what_they_report(cases: list[SendCase]):
+    """Sends racing on one account through separate sessions: every accepted message is
+    charged once, and credit is never oversold."""
+
+    async def race(f: Fake) -> tuple[list[tuple[Any, ...]], Decimal]:
+        clients = [f.async_client(case.method) for case in cases]
+        runs = await asyncio.gather(
+            *(send_async(c, case) for c, case in zip(clients, cases, strict=True))
+        )
+        async with f.async_client() as client:
+            return runs, await client.balance()
+
+    with fake(open_mode(20), socket=True) as f:
+        runs, final = asyncio.run(race(f))
+        charged = sum((c.charge for _, _, charges, _ in runs for c in charges.values()), Decimal(0))
+        assert final == 20 - charged >= 0
+        messages = f.messages()
+        assert len(messages) == sum(len(charges) for _, _, charges, _ in runs)
+        by_id = {m["apimsgid"]: m for m in messages}
+        for case, (_, results, _, _) in zip(cases, runs, strict=True):
+            for result in results:
+                if isinstance(result, Sent):
+                    assert by_id[result.apimsgid]["text"] == case.text
+                else:
+                    assert result.code in (105, 301)
+
+
+@given(
+    case=cst.invalid_sendmsg_options(now=T0),
+    text=cst.texts(),
+    to=st.lists(cst.msisdns(), min_size=1, max_size=3),
+)
+def test_an_invalid_option_refuses_the_whole_send_and_costs_nothing(
+    case: tuple[SendOptions, int], text: str, to: list[str]
+):
+    options, code = case
+    with fake() as f:
+        client = f.client()
+        with pytest.raises(APIError) as info:
+            client.send(to, text, **options)
+        assert type(info.value) is ERROR_FAMILIES[code]
+        assert info.value.code == code
+        assert f.messages() == []
+        assert client.balance() == 100
+
+
+@given(needs_ucs2=st.booleans(), data=st.data())
+def test_a_text_longer_than_concat_allows_is_refused_with_113(
+    needs_ucs2: bool, data: st.DataObject
+):
+    text = data.draw(
+        cst.unicode_texts(min_size=36, max_size=400)
+        if needs_ucs2
+        else cst.gsm7_texts(min_size=81, max_size=800)
+    )
+    parts = expected_parts(text, unicode=needs_ucs2)
+    assume(parts >= 2)
+    concat = data.draw(st.integers(1, parts - 1))
+    with fake() as f:
+        with pytest.raises(ParameterError) as info:
+            f.client().send("27999000001", text, concat=concat)
+        assert info.value.code == 113
+        assert f.messages() == []
+
+
+# -- the client parses exactly what the fake meant -------------------------------------------
+
+_PARAM_NAMES = st.sampled_from(
+    [
+        "api_id",
+        "user",
+        "password",
+        "session_id",
+        "to",
+        "text",
+        "unicode",
+        "concat",
+        "from",
+        "callback",
+        "deliv_time",
+        "scheduled_time",
+        "max_credits",
+        "msg_type",
+        "udh",
+        "data",
+        "climsgid",
+        "apimsgid",
+        "charset",
+        "validity",
+    ]
+)
+_PARAM_VALUES = st.one_of(
+    st.text(max_size=12),
+    cst.msisdns(),
+    st.integers(-5, 20_000).map(str),
+    st.sampled_from(["1", "0", "UTF-8", "03A9", "0504158a0000", "SMS_FLASH", "1800000000"]),
+)
+
+
+@given(
+    requests=st.lists(
+        st.tuples(
+            st.sampled_from([*HTTP_COMMANDS, "routeCoverage", "bogus"]),
+            st.dictionaries(_PARAM_NAMES, _PARAM_VALUES, max_size=6),
+            st.booleans(),
+            st.sampled_from(["GET", "POST"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_client_parses_every_body_into_the_reply_the_fake_meant(
+    requests: list[tuple[str, dict[str, str], bool, str]],
+):
+    with fake() as f:
+        transport = RecordingTransport(httpx.WSGITransport(app=f.app))
+        with httpx.Client(base_url=BASE_URL, transport=transport) as http:
+            session = http.get("/http/auth", params={"api_id": "1", "user": "u", "password": "p"})
+            for command, params, with_session, method in requests:
+                if with_session:
+                    params = {"session_id": session.text[4:], **params}
+                if method == "GET":
+                    http.get(f"/http/{command}", params=params)
+                else:
+                    http.post(f"/http/{command}", data=params)
+        outcomes = f.gateway.outcomes
+        assert transport.bodies == [outcome.body for outcome in outcomes]
+        for body, outcome in zip(transport.bodies, outcomes, strict=True):
+            assert parse_body(body) == outcome.reply
