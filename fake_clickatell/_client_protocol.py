@@ -302,8 +302,6 @@ def format_value(value: object) -> str:
         if value.tzinfo is None:
             raise ValueError(f"scheduled_time needs a timezone-aware datetime, got {value!r}")
         return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, bytes):
-        return value.hex()
     return str(value)
 
 

@@ -96,7 +96,7 @@ class Fake:
         self.app = create_app(gateway=self.gateway)
         self.server = FakeServer(app=self.app).start() if socket else None
         self.base_url = self.server.url if self.server is not None else BASE_URL
-        self.transport: RecordingTransport | None = None
+        self._transports: list[RecordingTransport] = []
         self._admin = httpx.Client(
             base_url=self.base_url,
             transport=self._transport(),
@@ -111,7 +111,8 @@ class Fake:
         """A client on this fake whose keep-alive reads the fake's virtual clock."""
         inner = self._transport()
         transport = RecordingTransport(inner) if inner is not None else None
-        self.transport = transport
+        if transport is not None:
+            self._transports.append(transport)
         options: dict[str, Any] = {**CREDENTIALS, "clock": self.gateway.now, **kwargs}
         client = ClickatellClient(self.base_url, transport=transport, method=method, **options)
         self._clients.append(client)
@@ -122,6 +123,10 @@ class Fake:
         assert self.server is not None, "the async client needs Fake(socket=True)"
         options: dict[str, Any] = {**CREDENTIALS, "clock": self.gateway.now, **kwargs}
         return AsyncClickatellClient(self.base_url, method=method, **options)
+
+    def received(self) -> list[str]:
+        """Every body the in-process clients received, in order (clients used one at a time)."""
+        return [body for transport in self._transports for body in transport.bodies]
 
     def admin(self, path: str, method: str = "GET", payload: object = None) -> Any:
         response = self._admin.request(method, f"/__admin/{path}", json=payload)

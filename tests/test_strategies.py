@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import find, given
+from hypothesis import strategies as st
 
 from fake_clickatell import strategies as cst
 from fake_clickatell._client_protocol import SendOptions, sendmsg_params
@@ -103,9 +104,18 @@ def test_sendmsg_options_are_accepted(options: SendOptions):
     assert not isinstance(parsed(options), ApiError)
 
 
-@given(cst.invalid_sendmsg_options(now=T0))
-def test_invalid_sendmsg_options_get_their_code(case: tuple[SendOptions, int]):
-    options, code = case
+@given(cst.sendmsg_options(deferred=False, max_credits=False))
+def test_sendmsg_options_can_leave_out_deferral_and_caps(options: SendOptions):
+    assert not {"deliv_time", "scheduled_time", "max_credits"} & set(options)
+    assert not isinstance(parsed(options), ApiError)
+
+
+@pytest.mark.parametrize("now", [None, T0])
+@given(data=st.data())
+def test_invalid_sendmsg_options_get_their_code(now: float | None, data: st.DataObject):
+    options, code = data.draw(cst.invalid_sendmsg_options(now=now))
+    if now is None:
+        assert "scheduled_time" not in options
     result = parsed(options)
     assert isinstance(result, ApiError)
     assert result.code == code
