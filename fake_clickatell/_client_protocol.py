@@ -583,33 +583,3 @@ async def run_flow_async(flow: Flow[T], exchange: Callable[[Call], Awaitable[str
     except StopIteration as stop:
         result: T = stop.value
         return result
-
-
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "ERROR_FAMILIES",
-    "KEEP_ALIVE_MARGIN",
-    "SESSION_TTL",
-    "APIError",
-    "AuthenticationError",
-    "Call",
-    "Charge",
-    "ClickatellError",
-    "ClientProtocol",
-    "CreditError",
-    "Flow",
-    "InternalError",
-    "ParameterError",
-    "ParseError",
-    "Rejected",
-    "RoutingError",
-    "SendOptions",
-    "SendResult",
-    "Sent",
-    "SessionError",
-    "Status",
-    "TransportError",
-    "error_for",
-    "run_flow",
-    "run_flow_async",
-]

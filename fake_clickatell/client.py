@@ -42,10 +42,11 @@ A client is not thread-safe; use one per thread (an account may hold several ses
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import httpx
 
@@ -115,19 +116,26 @@ def _transport_error(call: Call, error: httpx.HTTPError) -> TransportError:
     return TransportError(f"{call.path}: {type(error).__name__}: {error}")
 
 
-class _BaseClient:
-    """What both clients share: the protocol state and its read-only views."""
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+
+class _BaseClient(ABC, Generic[TransportT, HttpT]):
+    """What both clients share: construction, the protocol state and its read-only views."""
 
     def __init__(
         self,
+        base_url: str = DEFAULT_BASE_URL,
         *,
         api_id: str,
         user: str,
         password: str,
-        method: Method,
-        session_ttl: float,
-        keep_alive_margin: float,
-        clock: Callable[[], float],
+        timeout: float = 30.0,
+        transport: TransportT | None = None,
+        method: Method = "POST",
+        session_ttl: float = SESSION_TTL,
+        keep_alive_margin: float = KEEP_ALIVE_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if method not in ("GET", "POST"):
             raise ValueError(f"method must be 'GET' or 'POST', got {method!r}")
@@ -140,6 +148,17 @@ class _BaseClient:
             keep_alive_margin=keep_alive_margin,
             clock=clock,
         )
+        options: dict[str, Any] = {
+            "base_url": base_url,
+            "timeout": timeout,
+            "headers": _HEADERS,
+            "verify": _verify(base_url),
+        }
+        self._http: HttpT = self._open(transport, options)
+
+    @abstractmethod
+    def _open(self, transport: TransportT | None, options: dict[str, Any]) -> HttpT:
+        """The httpx client (sync or async) with these options."""
 
     @property
     def session_id(self) -> str | None:
@@ -154,46 +173,19 @@ class _BaseClient:
         return f"{type(self).__name__}(api_id={self._protocol.api_id!r}, method={self._method!r})"
 
 
-class ClickatellClient(_BaseClient):
+class ClickatellClient(_BaseClient[httpx.BaseTransport, httpx.Client]):
     """A client for one Clickatell account over the legacy HTTP API (blocking).
 
     ``base_url`` is where the API lives (the fake's ``FakeServer.url``); ``timeout`` is in
     seconds; ``transport`` replaces httpx's network transport (``httpx.WSGITransport`` runs the
     fake in-process); ``method`` is how requests go out (POST allows 600 recipients, GET 300).
-    ``session_ttl`` is the account's session idle expiry and ``clock`` the time source the
-    keep-alive reads. Use it as a context manager, or call :meth:`close`.
+    ``session_ttl`` is the account's session idle expiry, ``keep_alive_margin`` how long before
+    it :meth:`keep_alive` pings, and ``clock`` the time source it reads. Use it as a context
+    manager, or call :meth:`close`.
     """
 
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        api_id: str,
-        user: str,
-        password: str,
-        timeout: float = 30.0,
-        transport: httpx.BaseTransport | None = None,
-        method: Method = "POST",
-        session_ttl: float = SESSION_TTL,
-        keep_alive_margin: float = KEEP_ALIVE_MARGIN,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        super().__init__(
-            api_id=api_id,
-            user=user,
-            password=password,
-            method=method,
-            session_ttl=session_ttl,
-            keep_alive_margin=keep_alive_margin,
-            clock=clock,
-        )
-        self._http = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            transport=transport,
-            headers=_HEADERS,
-            verify=_verify(base_url),
-        )
+    def _open(self, transport: httpx.BaseTransport | None, options: dict[str, Any]) -> httpx.Client:
+        return httpx.Client(transport=transport, **options)
 
     def _exchange(self, call: Call) -> str:
         request = _request(self._http, call, self._method)
@@ -258,41 +250,15 @@ class ClickatellClient(_BaseClient):
         self.close()
 
 
-class AsyncClickatellClient(_BaseClient):
+class AsyncClickatellClient(_BaseClient[httpx.AsyncBaseTransport, httpx.AsyncClient]):
     """The asynchronous twin of :class:`ClickatellClient`: the same arguments and methods,
     awaited. ``transport`` is an ``httpx.AsyncBaseTransport``. Close it with :meth:`aclose`
     or ``async with``."""
 
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        api_id: str,
-        user: str,
-        password: str,
-        timeout: float = 30.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-        method: Method = "POST",
-        session_ttl: float = SESSION_TTL,
-        keep_alive_margin: float = KEEP_ALIVE_MARGIN,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        super().__init__(
-            api_id=api_id,
-            user=user,
-            password=password,
-            method=method,
-            session_ttl=session_ttl,
-            keep_alive_margin=keep_alive_margin,
-            clock=clock,
-        )
-        self._http = httpx.AsyncClient(
-            base_url=base_url,
-            timeout=timeout,
-            transport=transport,
-            headers=_HEADERS,
-            verify=_verify(base_url),
-        )
+    def _open(
+        self, transport: httpx.AsyncBaseTransport | None, options: dict[str, Any]
+    ) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=transport, **options)
 
     async def _exchange(self, call: Call) -> str:
         request = _request(self._http, call, self._method)

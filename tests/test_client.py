@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -587,3 +588,11 @@ def test_only_https_base_urls_load_the_ca_bundle():
     # Plain HTTP never opens TLS, so the client skips the bundle (~50 ms a client).
     assert _verify("https://api.clickatell.com") is True
     assert _verify("http://127.0.0.1:8765") is False
+
+
+def test_the_readme_client_example_runs():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The reference client", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "assert " in code  # the example checks its own results
+    exec(compile(code, "README.md", "exec"), {})

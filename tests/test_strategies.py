@@ -39,6 +39,7 @@ from fake_clickatell.core.grammar import (
     parse,
 )
 
+from .client_support import examples
 from .support import T0
 
 
@@ -111,6 +112,7 @@ def test_sendmsg_options_can_leave_out_deferral_and_caps(options: SendOptions):
 
 
 @pytest.mark.parametrize("now", [None, T0])
+@examples(0.5)  # drawing a whole option set is slow-ish; test_client_properties draws more
 @given(data=st.data())
 def test_invalid_sendmsg_options_get_their_code(now: float | None, data: st.DataObject):
     options, code = data.draw(cst.invalid_sendmsg_options(now=now))
