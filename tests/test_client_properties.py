@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from fake_clickatell import strategies as cst
@@ -30,7 +30,7 @@ from fake_clickatell.client import (
     SendResult,
     Sent,
 )
-from fake_clickatell.core.gateway import HTTP_COMMANDS
+from fake_clickatell.core.gateway import PATHS
 
 from .client_support import (
     BASE_URL,
@@ -235,6 +235,7 @@ def test_concurrent_async_sends_charge_exactly_what_they_report(cases: list[Send
                     assert result.code in (105, 301)
 
 
+@examples(0.5)  # test_strategies.py checks the codes on the core with more examples
 @given(
     case=cst.invalid_sendmsg_options(now=T0),
     text=cst.texts(),
@@ -254,17 +255,19 @@ def test_an_invalid_option_refuses_the_whole_send_and_costs_nothing(
         assert client.balance() == 100
 
 
+@examples(0.25)  # one narrow rule
 @given(needs_ucs2=st.booleans(), data=st.data())
 def test_a_text_longer_than_concat_allows_is_refused_with_113(
     needs_ucs2: bool, data: st.DataObject
 ):
+    # 71 characters take at least 71 UCS-2 units, 161 at least 161 septets: two parts or more.
     text = data.draw(
-        cst.unicode_texts(min_size=36, max_size=400)
+        cst.unicode_texts(min_size=71, max_size=400)
         if needs_ucs2
-        else cst.gsm7_texts(min_size=81, max_size=800)
+        else cst.gsm7_texts(min_size=161, max_size=800)
     )
     parts = expected_parts(text, unicode=needs_ucs2)
-    assume(parts >= 2)
+    assert parts >= 2
     concat = data.draw(st.integers(1, parts - 1))
     with fake() as f:
         with pytest.raises(ParameterError) as info:
@@ -275,6 +278,8 @@ def test_a_text_longer_than_concat_allows_is_refused_with_113(
 
 # -- the client parses exactly what the fake meant -------------------------------------------
 
+_PATHS = [f"/{prefix}/{segment}" for prefix, table in PATHS.items() for segment in table]
+_PATHS.append("/http/bogus")
 _PARAM_NAMES = st.sampled_from(NAMES)
 _PARAM_VALUES = st.one_of(
     st.text(max_size=12),
@@ -287,7 +292,7 @@ _PARAM_VALUES = st.one_of(
 @given(
     requests=st.lists(
         st.tuples(
-            st.sampled_from([*HTTP_COMMANDS, "routeCoverage", "bogus"]),
+            st.sampled_from(_PATHS),
             st.dictionaries(_PARAM_NAMES, _PARAM_VALUES, max_size=6),
             st.booleans(),
             st.sampled_from(["GET", "POST"]),
@@ -303,13 +308,13 @@ def test_the_client_parses_every_body_into_the_reply_the_fake_meant(
         transport = RecordingTransport(httpx.WSGITransport(app=f.app))
         with httpx.Client(base_url=BASE_URL, transport=transport) as http:
             session = http.get("/http/auth", params={"api_id": "1", "user": "u", "password": "p"})
-            for command, params, with_session, method in requests:
+            for path, params, with_session, method in requests:
                 if with_session:
                     params = {"session_id": session.text[4:], **params}
                 if method == "GET":
-                    http.get(f"/http/{command}", params=params)
+                    http.get(path, params=params)
                 else:
-                    http.post(f"/http/{command}", data=params)
+                    http.post(path, data=params)
         outcomes = f.gateway.outcomes
         assert transport.bodies == [outcome.body for outcome in outcomes]
         for body, outcome in zip(transport.bodies, outcomes, strict=True):
