@@ -212,8 +212,9 @@ class ClickatellClient(_BaseClient[httpx.BaseTransport, httpx.Client]):
     ) -> tuple[SendResult, ...]:
         """Send ``text`` to one recipient or several; one result per recipient, in order.
 
-        A recipient's own error (105 invalid number, 301 no credit, 114 no route, ...) is a
-        :class:`Rejected` result, also when there is only one recipient; any other error raises.
+        A recipient's own error is a :class:`Rejected` result; any other error raises. With one
+        recipient the API's reply cannot say whose error it is (no ``To:``): the codes that
+        depend on the recipient (105, 114, 121, 122, 128, 301) are taken as its own.
         Options are :class:`SendOptions`; give ``udh``/``data`` instead of text for 8-bit.
         """
         return run_flow(self._protocol.send(to, text, options), self._exchange)
