@@ -22,7 +22,7 @@ from typing import Any, NoReturn, TypeVar
 
 import yaml
 
-from .core.codes import STATUSES, is_final
+from .core.codes import RECIPIENT_ERRORS, STATUSES, is_final
 from .core.config import (
     CALLBACK_RETRIES,
     DEFAULT_LIFECYCLE,
@@ -274,6 +274,15 @@ def _error_code(node: _Node) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 999:
         node.fail("an error code from 001 to 999")
     return value
+
+
+def _recipient_code(node: _Node) -> int:
+    """An error that belongs to one recipient: only these come as ``ERR: ... To: <n>`` lines."""
+    code = _error_code(node)
+    if code not in RECIPIENT_ERRORS:
+        codes = ", ".join(f"{c:03d}" for c in sorted(RECIPIENT_ERRORS))
+        node.fail(f"a per-recipient error code ({codes})")
+    return code
 
 
 def _error_texts(node: _Node) -> Mapping[int, str]:
@@ -529,7 +538,7 @@ def _recipients(node: _Node) -> tuple[RecipientScript, ...]:
         pattern = _pattern(fields, item)
         outcome = _one_of(item, fields, ("error", "status", "statuses"))
         if outcome == "error":
-            scripts.append(RecipientScript(pattern, error=_error_code(fields["error"])))
+            scripts.append(RecipientScript(pattern, error=_recipient_code(fields["error"])))
         elif outcome == "status":
             scripts.append(
                 RecipientScript(pattern, lifecycle=_final_status_lifecycle(fields["status"]))
@@ -638,7 +647,7 @@ def _then(node: _Node, when: RuleCondition) -> RuleAction:
         )
     return RuleAction(
         error=_optional(fields, "error", _error_code, None),
-        recipient_error=_optional(fields, "recipient_error", _error_code, None),
+        recipient_error=_optional(fields, "recipient_error", _recipient_code, None),
         http=_optional(fields, "http", _http, None),
         fault=_optional(fields, "fault", lambda n: n.choice({f.value: f for f in Fault}), None),
         expire_session="expire_session" in fields,

@@ -81,9 +81,9 @@ def msisdns() -> st.SearchStrategy[str]:
 def invalid_msisdns() -> st.SearchStrategy[str]:
     """Recipients the fake answers ``105`` for (in open mode, with no dial prefix).
 
-    Too short or too long, a leading ``0``, ``00`` or ``+``, letters, punctuation or spaces
-    inside. Never empty, never a comma: each is one entry of ``to``. (Digits of other scripts,
-    such as ``٣``, are left out for now: the fake wrongly accepts them.)
+    Too short or too long, a leading ``0``, ``00`` or ``+``, letters, punctuation, spaces or
+    digits of other scripts (``٣``) inside. Never empty, never a comma: each is one entry of
+    ``to``.
     """
     short = st.text(_DIGITS, min_size=1, max_size=6)
     long = st.text(_DIGITS, min_size=16, max_size=20)
@@ -93,8 +93,15 @@ def invalid_msisdns() -> st.SearchStrategy[str]:
     junk = st.builds(
         lambda head, bad, tail: head + bad + tail,
         st.text(_DIGITS, max_size=8),
-        st.text(
-            st.characters(codec="ascii", exclude_characters=_DIGITS + ","), min_size=1, max_size=3
+        st.one_of(
+            st.text(
+                st.characters(codec="ascii", exclude_characters=_DIGITS + ","),
+                min_size=1,
+                max_size=3,
+            ),
+            st.text(
+                st.sampled_from("\u0660\u0663\u0669\u06f5\u0966\uff13"), min_size=1, max_size=3
+            ),
         ),
         st.text(_DIGITS, max_size=8),
     )

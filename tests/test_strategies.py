@@ -62,10 +62,6 @@ def test_invalid_msisdns_are_one_entry_the_fake_refuses(entry: str):
     assert normalize_msisdn(one, None) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/commands.py _MSISDN uses \\d without re.ASCII: digits of other scripts pass",
-)
 def test_digits_of_other_scripts_are_not_a_valid_msisdn():
     assert normalize_msisdn("2\u0667\u0669\u0669\u0669\u0660\u0660\u0660", None) is None
 

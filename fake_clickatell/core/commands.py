@@ -60,10 +60,10 @@ MAX_VALIDITY_MINUTES = 1440
 
 _TOKEN = re.compile(r"[!-~]{1,64}")
 CLIMSGID = re.compile(r"[!-~]{1,32}")
-_SENDER_NUMERIC = re.compile(r"\d{1,16}")
+_SENDER_NUMERIC = re.compile(r"[0-9]{1,16}")
 _SENDER_ALPHA = re.compile(r"[A-Za-z0-9 ]{1,11}")
-_MSISDN = re.compile(r"[1-9]\d{6,14}")
-_ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_MSISDN = re.compile(r"[1-9][0-9]{6,14}")
+_ISO_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 class Params:

@@ -199,13 +199,13 @@ def render(reply: Reply) -> str:
     raise TypeError(f"not a reply value: {reply!r}")  # pragma: no cover - exhaustive above
 
 
-_NUMBER = r"-?\d+(?:\.\d+)?"
+_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
 _RE_RECIPIENT_OK = re.compile(r"ID: (\S+) To: (.*)")
-_RE_RECIPIENT_ERR = re.compile(r"ERR: (\d{3}), (.*?) To: (.*)")
-_RE_ERR = re.compile(r"ERR: (\d{3}), (.*)")
-_RE_STATUS = re.compile(r"ID: (\S+) Status: (\d{3})")
+_RE_RECIPIENT_ERR = re.compile(r"ERR: ([0-9]{3}), (.*?) To: (.*)")
+_RE_ERR = re.compile(r"ERR: ([0-9]{3}), (.*)")
+_RE_STATUS = re.compile(r"ID: (\S+) Status: ([0-9]{3})")
 _RE_ID = re.compile(r"ID: (\S+)")
-_RE_CHARGE = re.compile(rf"apiMsgId: (\S+) charge: ({_NUMBER}) status: (\d{{3}})")
+_RE_CHARGE = re.compile(rf"apiMsgId: (\S+) charge: ({_NUMBER}) status: ([0-9]{{3}})")
 _RE_BALANCE = re.compile(rf"Credit: ({_NUMBER})")
 _RE_COVERAGE = re.compile(rf"OK: {re.escape(COVERAGE_OK_SENTENCE)} Charge: ({_NUMBER})")
 

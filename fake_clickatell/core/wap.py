@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 MMS_CLASSES = {"80": "personal", "81": "advertisement", "82": "informational", "83": "auto"}
 SI_ACTIONS = frozenset({"signal-none", "signal-low", "signal-medium", "signal-high", "delete"})
-_UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _URL = re.compile(r"https?://\S+")
 
 
