@@ -355,10 +355,11 @@ class Gateway:
     def handle(self, request: ApiRequest) -> Outcome:
         """Answer one API request (scenario rules first) and journal it."""
         now = self.tick()
-        decision = None
+        decision = facts = None
         if len(self.rules) and not request.oversized:
-            decision = self.rules.evaluate(self._facts(request, now))
-        outcome = self._answer(request, now, decision)
+            facts = self._facts(request, now)
+            decision = self.rules.evaluate(facts)
+        outcome = self._answer(request, now, decision, facts)
         self.journal.record(
             time=now,
             method=request.method,
@@ -391,8 +392,14 @@ class Gateway:
             return api_error(Err.INVALID_PARAMETERS)
         return handler(self, request, now, decision)
 
-    def _answer(self, request: ApiRequest, now: float, decision: Decision | None) -> Outcome:
-        if decision is None:
+    def _answer(
+        self,
+        request: ApiRequest,
+        now: float,
+        decision: Decision | None,
+        facts: RequestFacts | None,
+    ) -> Outcome:
+        if decision is None or facts is None:
             reply = self._dispatch(request, now, None)
             return Outcome(reply, render(reply))
         action, rule = decision.action, decision.rule
@@ -410,7 +417,8 @@ class Gateway:
             if action.fault is Fault.GARBAGE:
                 body = self._garbage()
             return Outcome(handled, body, latency=latency, fault=action.fault, rule=rule)
-        account = self._known_account(request)
+        # The account the request names (even unauthenticated): for its error texts.
+        account = self.accounts.get(facts.account) if facts.account is not None else None
         if action.quota is not None:
             reply = self.error(Err.MT_LIMIT, account, until=decision.quota_until)
         elif action.error is not None:
@@ -428,10 +436,6 @@ class Gateway:
         rng = self.rules.random
         size = rng.randint(16, 64)
         return "\x00\xff" + "".join(chr(rng.randint(0, 255)) for _ in range(size))
-
-    def _known_account(self, request: ApiRequest) -> Account | None:
-        facts = self._facts(request, self.clock.now())
-        return self.accounts.get(facts.account) if facts.account is not None else None
 
     def error(self, code: int, account: Account | None = None, **fields: object) -> ApiError:
         """The error ``code`` with the text the account (or the scenario) gives it."""
