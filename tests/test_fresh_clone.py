@@ -33,7 +33,9 @@ def test_readme_serve_command_in_a_fresh_clone(tmp_path: Path):
         pytest.fail("git and make are needed for the README's commands")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    # A fresh machine: no virtual environment, no make variables inherited from `make test`.
+    inherited = ("VIRTUAL_ENV", "PYTHON", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "VENV")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
     env["PATH"] = os.pathsep.join(
         p for p in env.get("PATH", "").split(os.pathsep) if not p.startswith(str(Path(sys.prefix)))
     )
