@@ -19,7 +19,13 @@ import pytest
 
 import fake_clickatell
 from fake_clickatell import FakeServer
-from fake_clickatell._client_protocol import Call, sendmsg_params
+from fake_clickatell._client_protocol import (
+    Call,
+    ClientProtocol,
+    run_flow,
+    run_flow_async,
+    sendmsg_params,
+)
 from fake_clickatell.client import (
     ERROR_FAMILIES,
     APIError,
@@ -525,6 +531,23 @@ def test_keep_alive_after_the_session_died_opens_a_new_one():
         f.advance(1000)
         assert client.keep_alive() is True
         assert f.commands() == ["auth", "ping", "auth", "ping"]
+
+
+def test_a_stop_iteration_from_the_transport_is_an_error_not_a_result():
+    # The drivers end a flow on its own StopIteration only; one leaking from a transport must
+    # not pass for the command's result (None).
+    def leaky(call: Call) -> str:
+        raise StopIteration
+
+    async def leaky_async(call: Call) -> str:
+        raise StopIteration
+
+    protocol = ClientProtocol("1", "u", "p")
+    with pytest.raises(StopIteration):
+        run_flow(protocol.balance(), leaky)
+    with pytest.raises(RuntimeError, match="StopIteration"):  # what a coroutine makes of it
+        asyncio.run(run_flow_async(protocol.balance(), leaky_async))
+    assert run_flow(protocol.keep_alive(), leaky) is False  # no call made: the flow's result
 
 
 # -- the async client and the package surface ------------------------------------------------
