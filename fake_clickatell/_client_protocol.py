@@ -19,8 +19,9 @@ with. Request-level errors raise; a recipient's error in a send is a :class:`Rej
 The exception classes are defined here; their tree is drawn in :mod:`fake_clickatell.client`'s
 docstring, and :data:`ERROR_FAMILIES` maps each code to its family, with the reasons.
 
-Misuse of the client itself (a recipient containing a comma, text and ``data`` together, an
-unknown keyword) raises ``ValueError`` or ``TypeError`` before anything is sent.
+Misuse of the client itself (a recipient containing a comma, text and ``data`` together, fields
+for a unicode batch, an unknown keyword) raises ``ValueError`` or ``TypeError`` before anything
+is sent.
 """
 
 from __future__ import annotations
@@ -374,8 +375,8 @@ _SEND_KEYS = _BATCH_KEYS | {"udh", "data"}
 _MMS_PUSH_KEYS = ("sender", "mms_subject", "mms_class", "mms_expire", "mms_from", "mms_url")
 _WAP_PUSH_KEYS = ("si_id", "si_url", "si_text", "si_created", "si_expires", "si_action")
 
-#: What ``senditem`` reads as its own parameters rather than as fields; the last four in any
-#: case (``msg_callback`` is ``callback``), so ``#Callback#`` could never be filled in.
+#: Names no field can have: senditem's own parameters, and names the API reads in any case
+#: (``msg_callback`` as ``callback``), whose ``#placeholder#`` it would never find as written.
 _ITEM_PARAMETERS = frozenset({"session_id", "api_id", "user", "password", "batch_id", "to"})
 _ITEM_PARAMETERS_ANY_CASE = frozenset({"climsgid", "apimsgid", "callback", "msg_callback"})
 
@@ -704,7 +705,6 @@ class ClientProtocol:
         """``sendmsg``: one result per recipient, in order (see :class:`SendOptions`)."""
         recipients = recipient_list(to)
         params = sendmsg_params(recipients, text, options)
-
         return (yield from self._sending("sendmsg", "/http/sendmsg", recipients, params))
 
     def _sending(

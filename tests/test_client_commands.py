@@ -43,6 +43,7 @@ from fake_clickatell.client import (
 
 from .client_support import BASE_URL, CREDENTIALS, Fake, fake, open_mode
 from .support import frozen
+from .test_client import EVERY_OPTION, EVERY_OPTION_ON_THE_WIRE
 
 ID = "e74dee1bbed22ee3a39f9aeab606ccf9"
 HEX_ID = re.compile(r"[0-9a-f]{32}")
@@ -125,43 +126,14 @@ def test_a_template_goes_out_like_a_text_and_concat_defaults_to_the_most_allowed
 
 
 def test_batch_options_go_out_as_sendmsg_options_do():
-    at = datetime(2027, 1, 15, 10, 0, tzinfo=timezone(timedelta(hours=2)))
-    params = batch_params(
-        "x",
-        sender="ACME",
-        climsgid="c1",
-        callback=3,
-        deliv_ack=True,
-        deliv_time=10,
-        scheduled_time=at,
-        max_credits=Decimal("2.50"),
-        req_feat=48,
-        queue=1,
-        escalate=False,
-        mo=True,
-        msg_type="SMS_FLASH",
-        validity=60,
-        binary=False,
-    )
+    params = batch_params("x", **EVERY_OPTION)
     assert params == {
         "template": "x",
         "charset": "UTF-8",
         "concat": "35",
-        "from": "ACME",
-        "climsgid": "c1",
-        "callback": "3",
-        "deliv_ack": "1",
-        "deliv_time": "10",
-        "scheduled_time": "2027-01-15T08:00:00Z",
-        "max_credits": "2.5",
-        "req_feat": "48",
-        "queue": "1",
-        "escalate": "0",
-        "mo": "1",
-        "msg_type": "SMS_FLASH",
-        "validity": "60",
-        "binary": "0",
+        **EVERY_OPTION_ON_THE_WIRE,
     }
+    assert list(params)[3:] == list(EVERY_OPTION_ON_THE_WIRE)
 
 
 def test_item_parameters_batch_recipient_climsgid_then_fields_in_order():
