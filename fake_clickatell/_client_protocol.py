@@ -19,8 +19,9 @@ with. Request-level errors raise; a recipient's error in a send is a :class:`Rej
 The exception classes are defined here; their tree is drawn in :mod:`fake_clickatell.client`'s
 docstring, and :data:`ERROR_FAMILIES` maps each code to its family, with the reasons.
 
-Misuse of the client itself (a recipient containing a comma, text and ``data`` together, an
-unknown keyword) raises ``ValueError`` or ``TypeError`` before anything is sent.
+Misuse of the client itself (a recipient containing a comma, text and ``data`` together, fields
+for a unicode batch, an unknown keyword) raises ``ValueError`` or ``TypeError`` before anything
+is sent.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TypedDict, TypeVar
+from typing import Literal, TypedDict, TypeVar
 
 from .core.codes import RECIPIENT_ERRORS, STATUSES, Err, format_code, is_final
 from .core.commands import MAX_CONCAT
@@ -44,19 +45,24 @@ from .core.encoding import (
     ucs2_length,
 )
 from .core.grammar import (
+    COVERAGE_FAIL_SENTENCE,
     Accepted,
     ApiError,
     Balance,
+    BareOk,
+    Coverage,
     GrammarError,
     MessageCharge,
     MessageStatus,
     MultiRecipient,
     Ok,
+    PlainError,
     RecipientAccepted,
     Reply,
     format_decimal,
     parse,
 )
+from .core.wap import MMS_CLASSES
 
 T = TypeVar("T")
 
@@ -139,6 +145,8 @@ class InternalError(APIError):
 #:   it is a :class:`Rejected` value like every recipient error.
 #: * Routing is what a well-formed request cannot change: no route (114), expired (115), blocked
 #:   (121), opted out (122), delisted (128).
+#: * 201 (an unknown, ended or expired batch) and 202 (no template) are parameter errors too:
+#:   the request names no live batch, or lacks what starts one.
 #: * 130 (MT limit until a time) is a credit error: like 301 and 302, it is the account's
 #:   allowance that ran out, and it lifts on its own or by paying.
 ERROR_FAMILIES: Mapping[int, type[APIError]] = MappingProxyType(
@@ -216,7 +224,56 @@ class Charge:
     status: int
 
 
-class SendOptions(TypedDict, total=False):
+@dataclass(frozen=True, slots=True)
+class RouteCoverage:
+    """``routeCoverage``: whether messages to ``msisdn`` (as given) would be routed.
+
+    ``charge`` is what one plain-text message part to it costs, or ``None`` when no route
+    covers it (the API's ``ERR: This prefix is not currently supported. ...``, which is an
+    answer here, not an error).
+    """
+
+    msisdn: str
+    charge: Decimal | None
+
+    @property
+    def supported(self) -> bool:
+        """True when messages to the number would be routed."""
+        return self.charge is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A started batch: ``batch_id`` names it for 24 hours (or until ended).
+
+    A ``unicode`` batch went out as UCS-2 hex, and the API fills in no ``#fields#`` in it: the
+    client refuses fields for it (it can tell only when given this value, not a bare id).
+    """
+
+    batch_id: str
+    unicode: bool
+
+
+class _MessageOptions(TypedDict, total=False):
+    sender: str
+    climsgid: str
+    callback: int
+    deliv_ack: bool
+    deliv_time: int
+    scheduled_time: datetime | int
+    concat: int
+    max_credits: Decimal | int
+    req_feat: int
+    queue: int
+    escalate: bool
+    mo: bool
+    msg_type: str
+    validity: int
+    unicode: bool
+    binary: bool
+
+
+class SendOptions(_MessageOptions, total=False):
     """The optional sendmsg parameters, as keyword arguments of ``send`` (reference B §4).
 
     ``None`` is never sent; booleans go out as ``1``/``0``. Not here: ``to`` and ``text`` (the
@@ -235,24 +292,65 @@ class SendOptions(TypedDict, total=False):
     * ``udh``, ``data``, ``binary``: an 8-bit message (bytes, sent as hex) instead of text.
     """
 
-    sender: str
-    climsgid: str
-    callback: int
-    deliv_ack: bool
-    deliv_time: int
-    scheduled_time: datetime | int
-    concat: int
-    max_credits: Decimal | int
-    req_feat: int
-    queue: int
-    escalate: bool
-    mo: bool
-    msg_type: str
-    validity: int
-    unicode: bool
-    binary: bool
     udh: bytes
     data: bytes
+
+
+class BatchOptions(_MessageOptions, total=False):
+    """The optional startbatch parameters, as keyword arguments of ``start_batch``.
+
+    Every :class:`SendOptions` key but ``udh`` and ``data`` (a template is text), with the same
+    meaning, applied to every message of the batch; except:
+
+    * ``concat``: by default 35, the most the API allows: an item's length is known only when
+      its fields are filled in. Give it to cap every message of the batch (113 above it).
+    * ``unicode``: by default UCS-2 exactly when the template is not GSM-7. The API fills in no
+      fields in a UCS-2 template, so a template to personalise should be GSM-7.
+    """
+
+
+#: ``mms_class`` names and the codes the API takes for them (80-83).
+MmsClass = Literal["personal", "advertisement", "informational", "auto"]
+_MMS_CLASS_CODES = {name: code for code, name in MMS_CLASSES.items()}
+
+#: What a handset does with a WAP Service Indication (``si_action``).
+SiAction = Literal["signal-none", "signal-low", "signal-medium", "signal-high", "delete"]
+
+
+class MmsPushFields(TypedDict):
+    """An MMS notification (``ind_push``): every parameter is required (reference B §3.11).
+
+    * ``sender`` (``from``): the sender id of the notification SMS, as in ``send``.
+    * ``mms_subject``; ``mms_class`` (``"personal"``, ``"advertisement"``,
+      ``"informational"``, ``"auto"``; sent as 80-83); ``mms_expire`` (seconds);
+      ``mms_from`` (the sender the handset shows); ``mms_url`` (where the MMS is fetched).
+    """
+
+    sender: str
+    mms_subject: str
+    mms_class: MmsClass
+    mms_expire: int
+    mms_from: str
+    mms_url: str
+
+
+class _WapPushRequired(TypedDict):
+    si_id: str
+    si_url: str
+
+
+class WapPushFields(_WapPushRequired, total=False):
+    """A WAP Service Indication (``si_push``): ``si_id`` and ``si_url`` are required.
+
+    ``si_text``; ``si_created`` and ``si_expires`` (aware ``datetime``, sent as UTC
+    ``YYYY-MM-DDTHH:MM:SSZ``); ``si_action`` (:data:`SiAction`; the handset's default is
+    ``signal-medium``).
+    """
+
+    si_text: str
+    si_created: datetime
+    si_expires: datetime
+    si_action: SiAction
 
 
 #: Option name -> wire name, for the options sent as they are (after formatting).
@@ -272,12 +370,23 @@ _WIRE_NAMES = {
     "validity": "validity",
     "binary": "binary",
 }
-_BODY_OPTIONS = frozenset({"concat", "unicode", "udh", "data"})
+_BATCH_KEYS = frozenset({*_WIRE_NAMES, "concat", "unicode"})
+_SEND_KEYS = _BATCH_KEYS | {"udh", "data"}
+_MMS_PUSH_KEYS = ("sender", "mms_subject", "mms_class", "mms_expire", "mms_from", "mms_url")
+_WAP_PUSH_KEYS = ("si_id", "si_url", "si_text", "si_created", "si_expires", "si_action")
+
+#: Names no field can have: senditem's own parameters, and names the API reads in any case
+#: (``msg_callback`` as ``callback``), whose ``#placeholder#`` it would never find as written.
+_ITEM_PARAMETERS = frozenset({"session_id", "api_id", "user", "password", "batch_id", "to"})
+_ITEM_PARAMETERS_ANY_CASE = frozenset({"climsgid", "apimsgid", "callback", "msg_callback"})
 
 
 # -- requests --------------------------------------------------------------------------------
 
 Params = tuple[tuple[str, str], ...]
+
+#: Parameters a :class:`Call`'s repr masks: the password, and a voucher (it is money).
+_SECRETS = frozenset({"password", "token"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +397,7 @@ class Call:
     params: Params
 
     def __repr__(self) -> str:
-        shown = tuple((k, "***" if k == "password" else v) for k, v in self.params)
+        shown = tuple((k, "***" if k in _SECRETS else v) for k, v in self.params)
         return f"Call({self.path!r}, {shown!r})"
 
 
@@ -300,7 +409,7 @@ def format_value(value: object) -> str:
         return format_decimal(value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ValueError(f"scheduled_time needs a timezone-aware datetime, got {value!r}")
+            raise ValueError(f"a time needs a timezone-aware datetime, got {value!r}")
         return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return str(value)
 
@@ -322,24 +431,42 @@ def recipient_list(to: str | Iterable[str]) -> tuple[str, ...]:
     return recipients
 
 
-def _text_params(text: str, unicode: bool | None) -> tuple[Params, int, Coding]:
+def _check_keys(
+    command: str, given: Mapping[str, object], known: Iterable[str], required: Iterable[str] = ()
+) -> None:
+    unknown = set(given) - set(known)
+    if unknown:
+        raise TypeError(f"unknown {command} options: {', '.join(sorted(unknown))}")
+    missing = [name for name in required if given.get(name) is None]
+    if missing:
+        raise TypeError(f"{command} needs {', '.join(missing)}")
+
+
+def _options_params(options: Mapping[str, object]) -> Params:
+    """The message options but the text's own (concat, unicode, udh, data), in wire form."""
+    return tuple(
+        (wire_name, format_value(options[name]))
+        for name, wire_name in _WIRE_NAMES.items()
+        if options.get(name) is not None
+    )
+
+
+def _text_params(text: str, unicode: bool | None, name: str) -> tuple[Params, int, Coding]:
     if any("\ud800" <= ch <= "\udfff" for ch in text):
-        raise ValueError("text contains a lone surrogate, which no encoding can carry")
+        raise ValueError(f"{name} contains a lone surrogate, which no encoding can carry")
     if unicode is None:
         unicode = not is_gsm7(text)
     if unicode:
-        return (("text", encode_ucs2_hex(text)), ("unicode", "1")), ucs2_length(text), Coding.UCS2
+        return ((name, encode_ucs2_hex(text)), ("unicode", "1")), ucs2_length(text), Coding.UCS2
     # Without a charset the API reads ISO-8859-1 (Part A §17): say UTF-8 and send any text.
-    return (("text", text), ("charset", "UTF-8")), gsm7_length(text), Coding.GSM7
+    return ((name, text), ("charset", "UTF-8")), gsm7_length(text), Coding.GSM7
 
 
 def sendmsg_params(
     recipients: tuple[str, ...], text: str | None, options: SendOptions
 ) -> tuple[tuple[str, str], ...]:
     """The parameters of a sendmsg call (without authentication)."""
-    unknown = set(options) - set(_WIRE_NAMES) - _BODY_OPTIONS
-    if unknown:
-        raise TypeError(f"unknown sendmsg options: {', '.join(sorted(unknown))}")
+    _check_keys("sendmsg", options, _SEND_KEYS)
     udh, data = options.get("udh"), options.get("data")
     body: Params
     if udh is not None or data is not None:
@@ -350,17 +477,79 @@ def sendmsg_params(
     elif text is None:
         raise ValueError("send needs text, or udh/data for an 8-bit message")
     else:
-        body, units, coding = _text_params(text, options.get("unicode"))
+        body, units, coding = _text_params(text, options.get("unicode"), "text")
     concat = options.get("concat")
     if concat is None:
         concat = min(max(parts_needed(units, coding), 1), MAX_CONCAT)
-    given: Mapping[str, object] = options
-    wire = tuple(
-        (wire_name, format_value(given[name]))
-        for name, wire_name in _WIRE_NAMES.items()
-        if given.get(name) is not None
+    return (("to", ",".join(recipients)), *body, ("concat", str(concat)), *_options_params(options))
+
+
+def startbatch_params(template: str, options: BatchOptions) -> Params:
+    """The parameters of a startbatch call (see :class:`BatchOptions` for the defaults)."""
+    _check_keys("startbatch", options, _BATCH_KEYS)
+    body, _, _ = _text_params(template, options.get("unicode"), "template")
+    concat = options.get("concat")
+    return (
+        *body,
+        ("concat", str(MAX_CONCAT if concat is None else concat)),
+        *_options_params(options),
     )
-    return (("to", ",".join(recipients)), *body, ("concat", str(concat)), *wire)
+
+
+def batch_id_of(batch: Batch | str) -> str:
+    """The id of a batch given as a :class:`Batch` or as its id."""
+    return batch.batch_id if isinstance(batch, Batch) else batch
+
+
+def senditem_params(
+    batch: Batch | str, to: str, climsgid: str | None, fields: Mapping[str, str]
+) -> Params:
+    """The parameters of a senditem call: the batch, one recipient, the ``#fields#``' values."""
+    if not isinstance(to, str):
+        raise TypeError(f"send_item takes one recipient (a str), got {to!r}")
+    (recipient,) = recipient_list(to)
+    if isinstance(batch, Batch) and batch.unicode and fields:
+        raise ValueError(
+            "the API fills in no fields in a unicode batch: start_batch(..., unicode=False) "
+            "sends a template that is not GSM-7 as text (the gateway substitutes what GSM-7 lacks)"
+        )
+    for name, value in fields.items():
+        if not name or "#" in name:
+            raise ValueError(f"a field name may not be empty or contain '#': {name!r}")
+        if name in _ITEM_PARAMETERS or name.lower() in _ITEM_PARAMETERS_ANY_CASE:
+            raise ValueError(f"{name!r} is a senditem parameter, not a field")
+        if not isinstance(value, str):
+            raise TypeError(f"field {name} must be a str, got {value!r}")
+    named = (("climsgid", climsgid),) if climsgid is not None else ()
+    return (("batch_id", batch_id_of(batch)), ("to", recipient), *named, *fields.items())
+
+
+def ind_push_params(recipients: tuple[str, ...], fields: MmsPushFields) -> Params:
+    """The parameters of an MMS notification (``/mms/ind_push.php``)."""
+    _check_keys("mms_push", fields, _MMS_PUSH_KEYS, _MMS_PUSH_KEYS)
+    code = _MMS_CLASS_CODES.get(fields["mms_class"])
+    if code is None:
+        names = ", ".join(_MMS_CLASS_CODES)
+        raise ValueError(f"mms_class is one of {names}, got {fields['mms_class']!r}")
+    wire: Mapping[str, object] = {**fields, "mms_class": code}
+    return (
+        ("to", ",".join(recipients)),
+        *((_WIRE_NAMES.get(name, name), format_value(wire[name])) for name in _MMS_PUSH_KEYS),
+    )
+
+
+def si_push_params(recipients: tuple[str, ...], fields: WapPushFields) -> Params:
+    """The parameters of a WAP Service Indication (``/mms/si_push``)."""
+    _check_keys("wap_push", fields, _WAP_PUSH_KEYS, ("si_id", "si_url"))
+    given: Mapping[str, object] = fields
+    return (
+        ("to", ",".join(recipients)),
+        *(
+            (name, format_value(given[name]))
+            for name in _WAP_PUSH_KEYS
+            if given.get(name) is not None
+        ),
+    )
 
 
 def message_ref(apimsgid: str | None, climsgid: str | None) -> Params:
@@ -390,7 +579,10 @@ def unexpected(command: str, reply: Reply, body: str) -> ClickatellError:
     return ParseError(body, f"not a reply {command} answers")
 
 
-def _send_results(recipients: tuple[str, ...], reply: Reply, body: str) -> tuple[SendResult, ...]:
+def send_results(
+    command: str, recipients: tuple[str, ...], reply: Reply, body: str
+) -> tuple[SendResult, ...]:
+    """One result per recipient, in order, from a sending command's reply."""
     if len(recipients) == 1:
         # One recipient: accepted is a bare "ID: x", and its own error comes without "To:".
         if isinstance(reply, Accepted):
@@ -406,7 +598,7 @@ def _send_results(recipients: tuple[str, ...], reply: Reply, body: str) -> tuple
             else Rejected(line.code, line.text, to)
             for line, to in zip(reply.results, recipients, strict=True)
         )
-    raise unexpected("sendmsg", reply, body)
+    raise unexpected(command, reply, body)
 
 
 # -- flows -----------------------------------------------------------------------------------
@@ -513,11 +705,15 @@ class ClientProtocol:
         """``sendmsg``: one result per recipient, in order (see :class:`SendOptions`)."""
         recipients = recipient_list(to)
         params = sendmsg_params(recipients, text, options)
+        return (yield from self._sending("sendmsg", "/http/sendmsg", recipients, params))
 
+    def _sending(
+        self, command: str, path: str, recipients: tuple[str, ...], params: Params
+    ) -> Flow[tuple[SendResult, ...]]:
         def interpret(reply: Reply, body: str) -> tuple[SendResult, ...]:
-            return _send_results(recipients, reply, body)
+            return send_results(command, recipients, reply, body)
 
-        return (yield from self.command("/http/sendmsg", params, interpret))
+        return (yield from self.command(path, params, interpret))
 
     def query(self, apimsgid: str | None, climsgid: str | None) -> Flow[Status]:
         """``querymsg``: the message's status (an unknown apimsgid has status 1)."""
@@ -559,27 +755,119 @@ class ClientProtocol:
 
         return (yield from self.command("/http/getbalance", (), interpret))
 
+    def coverage(self, msisdn: str) -> Flow[RouteCoverage]:
+        """``routeCoverage``: whether a route covers ``msisdn``, and its charge."""
+
+        def interpret(reply: Reply, body: str) -> RouteCoverage:
+            if isinstance(reply, Coverage):
+                return RouteCoverage(msisdn, reply.charge)
+            # The one reply without a code that is an answer, not a failure (reference B §3.8).
+            if isinstance(reply, PlainError) and reply.text == COVERAGE_FAIL_SENTENCE:
+                return RouteCoverage(msisdn, None)
+            raise unexpected("routeCoverage", reply, body)
+
+        return (yield from self.command("/utils/routeCoverage", (("msisdn", msisdn),), interpret))
+
+    def token_pay(self, token: str) -> Flow[None]:
+        """``token_pay``: redeem a voucher (``OK: 605``; any ``OK:`` counts, as clients did)."""
+
+        def interpret(reply: Reply, body: str) -> None:
+            if not isinstance(reply, Ok):
+                raise unexpected("token_pay", reply, body)
+
+        return (yield from self.command("/http/token_pay", (("token", token),), interpret))
+
+    def start_batch(self, template: str, options: BatchOptions) -> Flow[Batch]:
+        """``startbatch``: a template and the options of every message sent from it."""
+        params = startbatch_params(template, options)
+        unicode = ("unicode", "1") in params
+
+        def interpret(reply: Reply, body: str) -> Batch:
+            if not isinstance(reply, Accepted):
+                raise unexpected("startbatch", reply, body)
+            return Batch(reply.apimsgid, unicode)
+
+        return (yield from self.command("/http_batch/startbatch", params, interpret))
+
+    def send_item(
+        self, batch: Batch | str, to: str, climsgid: str | None, fields: Mapping[str, str]
+    ) -> Flow[SendResult]:
+        """``senditem``: the template, its ``#fields#`` filled in, to one recipient."""
+        params = senditem_params(batch, to, climsgid, fields)
+
+        def interpret(reply: Reply, body: str) -> SendResult:
+            (result,) = send_results("senditem", (to,), reply, body)
+            return result
+
+        return (yield from self.command("/http_batch/senditem", params, interpret))
+
+    def quick_send(
+        self, batch: Batch | str, to: str | Iterable[str]
+    ) -> Flow[tuple[SendResult, ...]]:
+        """``quicksend``: the template as it is to every recipient; one result each, in order."""
+        recipients = recipient_list(to)
+        params = (("batch_id", batch_id_of(batch)), ("to", ",".join(recipients)))
+        return (yield from self._sending("quicksend", "/http_batch/quicksend", recipients, params))
+
+    def end_batch(self, batch: Batch | str) -> Flow[None]:
+        """``endbatch``: close a batch (``OK``); it expires 24 hours after it started anyway."""
+
+        def interpret(reply: Reply, body: str) -> None:
+            if not isinstance(reply, BareOk):
+                raise unexpected("endbatch", reply, body)
+
+        params = (("batch_id", batch_id_of(batch)),)
+        return (yield from self.command("/http_batch/endbatch", params, interpret))
+
+    def mms_push(
+        self, to: str | Iterable[str], fields: MmsPushFields
+    ) -> Flow[tuple[SendResult, ...]]:
+        """``ind_push``: an MMS notification to each recipient; one result each, in order."""
+        recipients = recipient_list(to)
+        params = ind_push_params(recipients, fields)
+        return (yield from self._sending("ind_push", "/mms/ind_push.php", recipients, params))
+
+    def wap_push(
+        self, to: str | Iterable[str], fields: WapPushFields
+    ) -> Flow[tuple[SendResult, ...]]:
+        """``si_push``: a WAP Service Indication to each recipient; one result each, in order."""
+        recipients = recipient_list(to)
+        params = si_push_params(recipients, fields)
+        return (yield from self._sending("si_push", "/mms/si_push", recipients, params))
+
 
 # -- drivers ---------------------------------------------------------------------------------
 
 
 def run_flow(flow: Flow[T], exchange: Callable[[Call], str]) -> T:
     """Drive ``flow`` to its result, making each call with ``exchange`` (call -> reply body)."""
+    # Only the flow's own StopIteration ends it: one raised by ``exchange`` (a transport
+    # passed in) is an error, not a result.
     try:
         call = next(flow)
-        while True:
-            call = flow.send(exchange(call))
     except StopIteration as stop:
-        result: T = stop.value
-        return result
+        done: T = stop.value
+        return done
+    while True:
+        body = exchange(call)
+        try:
+            call = flow.send(body)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
 
 
 async def run_flow_async(flow: Flow[T], exchange: Callable[[Call], Awaitable[str]]) -> T:
     """:func:`run_flow` for an asynchronous ``exchange``."""
     try:
         call = next(flow)
-        while True:
-            call = flow.send(await exchange(call))
     except StopIteration as stop:
-        result: T = stop.value
-        return result
+        done: T = stop.value
+        return done
+    while True:
+        body = await exchange(call)
+        try:
+            call = flow.send(body)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result

@@ -17,9 +17,16 @@ drives it with Hypothesis against the fake. Install it with ``pip install
 * ``send`` takes one recipient (a ``str``) or many, and every sendmsg option as a keyword
   (:class:`SendOptions`). GSM-7 text goes out as UTF-8 with ``charset=UTF-8``; any other text as
   UCS-2 hex with ``unicode=1``; ``concat`` is the number of parts the text needs.
-* Results are frozen values: ``send`` returns one :class:`Sent` or :class:`Rejected` per
-  recipient, in order; ``query``/``delete`` a :class:`Status`, ``charge`` a :class:`Charge`,
-  ``balance`` a ``Decimal``.
+* Batches: ``start_batch(template, **options)`` returns a :class:`Batch`; ``send_item(batch,
+  to, **fields)`` sends the template to one recipient with each ``#name#`` replaced by the
+  field ``name``; ``quick_send(batch, to)`` sends it unchanged to many; ``end_batch(batch)``.
+  A template that is not GSM-7 goes out as UCS-2 hex, and the API fills in no fields in it.
+* ``coverage(msisdn)`` (``routeCoverage``), ``token_pay(token)`` (a voucher), ``mms_push`` and
+  ``wap_push`` (``ind_push``, ``si_push``: :class:`MmsPushFields`, :class:`WapPushFields`).
+* Results are frozen values: ``send``, ``quick_send`` and the pushes return one :class:`Sent`
+  or :class:`Rejected` per recipient, in order (``send_item`` one of them); ``query``/
+  ``delete`` a :class:`Status`, ``charge`` a :class:`Charge`, ``balance`` a ``Decimal``,
+  ``coverage`` a :class:`RouteCoverage` (a number no route covers is a result, not an error).
 * Request-level errors raise, from one root (:class:`ClickatellError`)::
 
     ClickatellError
@@ -28,7 +35,8 @@ drives it with Hypothesis against the fake. Install it with ``pip install
      └── APIError                   ERR: <nnn>, <text>; .code and .description
           ├── AuthenticationError   001 002 004 007 108
           ├── SessionError          003 005
-          ├── ParameterError        101-113 116 120 123 201 202
+          ├── ParameterError        101-113 116 120 123 201 202 (201: unknown, ended or
+          │                         expired batch; 202: no template)
           ├── RoutingError          114 115 121 122 128
           ├── CreditError           130 301 302
           └── InternalError         901, and any other code
@@ -58,22 +66,29 @@ from ._client_protocol import (
     SESSION_TTL,
     APIError,
     AuthenticationError,
+    Batch,
+    BatchOptions,
     Call,
     Charge,
     ClickatellError,
     ClientProtocol,
     CreditError,
     InternalError,
+    MmsClass,
+    MmsPushFields,
     ParameterError,
     ParseError,
     Rejected,
+    RouteCoverage,
     RoutingError,
     SendOptions,
     SendResult,
     Sent,
     SessionError,
+    SiAction,
     Status,
     TransportError,
+    WapPushFields,
     error_for,
     run_flow,
     run_flow_async,
@@ -235,6 +250,51 @@ class ClickatellClient(_BaseClient[httpx.BaseTransport, httpx.Client]):
         """The account's credit (``getbalance``)."""
         return run_flow(self._protocol.balance(), self._exchange)
 
+    def coverage(self, msisdn: str) -> RouteCoverage:
+        """Whether messages to ``msisdn`` would be routed, and what a part costs
+        (``routeCoverage``). A number no route covers is a result (``supported`` False); a
+        malformed one raises :class:`ParameterError` (105)."""
+        return run_flow(self._protocol.coverage(msisdn), self._exchange)
+
+    def token_pay(self, token: str) -> None:
+        """Redeem a voucher: its credit is added to the account (``token_pay``)."""
+        run_flow(self._protocol.token_pay(token), self._exchange)
+
+    def start_batch(self, template: str, **options: Unpack[BatchOptions]) -> Batch:
+        """Start a batch: ``template`` with ``#name#`` placeholders, and the options of every
+        message sent from it (:class:`BatchOptions`); use it for 24 hours (``startbatch``)."""
+        return run_flow(self._protocol.start_batch(template, options), self._exchange)
+
+    def send_item(
+        self, batch: Batch | str, to: str, /, *, climsgid: str | None = None, **fields: str
+    ) -> SendResult:
+        """Send the batch's template to one recipient, each ``#name#`` replaced by the field
+        ``name`` (``senditem``). The recipient's own error is a :class:`Rejected` result."""
+        return run_flow(self._protocol.send_item(batch, to, climsgid, fields), self._exchange)
+
+    def quick_send(self, batch: Batch | str, to: str | Iterable[str]) -> tuple[SendResult, ...]:
+        """Send the batch's template as it is to one recipient or several; one result per
+        recipient, in order (``quicksend``)."""
+        return run_flow(self._protocol.quick_send(batch, to), self._exchange)
+
+    def end_batch(self, batch: Batch | str) -> None:
+        """End a batch; its id is invalid from then on (``endbatch``)."""
+        run_flow(self._protocol.end_batch(batch), self._exchange)
+
+    def mms_push(
+        self, to: str | Iterable[str], **fields: Unpack[MmsPushFields]
+    ) -> tuple[SendResult, ...]:
+        """Notify each recipient of an MMS (``ind_push``; :class:`MmsPushFields`); one result
+        per recipient, in order."""
+        return run_flow(self._protocol.mms_push(to, fields), self._exchange)
+
+    def wap_push(
+        self, to: str | Iterable[str], **fields: Unpack[WapPushFields]
+    ) -> tuple[SendResult, ...]:
+        """Send each recipient a WAP Service Indication (``si_push``; :class:`WapPushFields`);
+        one result per recipient, in order."""
+        return run_flow(self._protocol.wap_push(to, fields), self._exchange)
+
     def close(self) -> None:
         """Close the connections."""
         self._http.close()
@@ -303,6 +363,47 @@ class AsyncClickatellClient(_BaseClient[httpx.AsyncBaseTransport, httpx.AsyncCli
         """See :meth:`ClickatellClient.balance`."""
         return await run_flow_async(self._protocol.balance(), self._exchange)
 
+    async def coverage(self, msisdn: str) -> RouteCoverage:
+        """See :meth:`ClickatellClient.coverage`."""
+        return await run_flow_async(self._protocol.coverage(msisdn), self._exchange)
+
+    async def token_pay(self, token: str) -> None:
+        """See :meth:`ClickatellClient.token_pay`."""
+        await run_flow_async(self._protocol.token_pay(token), self._exchange)
+
+    async def start_batch(self, template: str, **options: Unpack[BatchOptions]) -> Batch:
+        """See :meth:`ClickatellClient.start_batch`."""
+        return await run_flow_async(self._protocol.start_batch(template, options), self._exchange)
+
+    async def send_item(
+        self, batch: Batch | str, to: str, /, *, climsgid: str | None = None, **fields: str
+    ) -> SendResult:
+        """See :meth:`ClickatellClient.send_item`."""
+        flow = self._protocol.send_item(batch, to, climsgid, fields)
+        return await run_flow_async(flow, self._exchange)
+
+    async def quick_send(
+        self, batch: Batch | str, to: str | Iterable[str]
+    ) -> tuple[SendResult, ...]:
+        """See :meth:`ClickatellClient.quick_send`."""
+        return await run_flow_async(self._protocol.quick_send(batch, to), self._exchange)
+
+    async def end_batch(self, batch: Batch | str) -> None:
+        """See :meth:`ClickatellClient.end_batch`."""
+        await run_flow_async(self._protocol.end_batch(batch), self._exchange)
+
+    async def mms_push(
+        self, to: str | Iterable[str], **fields: Unpack[MmsPushFields]
+    ) -> tuple[SendResult, ...]:
+        """See :meth:`ClickatellClient.mms_push`."""
+        return await run_flow_async(self._protocol.mms_push(to, fields), self._exchange)
+
+    async def wap_push(
+        self, to: str | Iterable[str], **fields: Unpack[WapPushFields]
+    ) -> tuple[SendResult, ...]:
+        """See :meth:`ClickatellClient.wap_push`."""
+        return await run_flow_async(self._protocol.wap_push(to, fields), self._exchange)
+
     async def aclose(self) -> None:
         """Close the connections."""
         await self._http.aclose()
@@ -325,20 +426,27 @@ __all__ = [
     "APIError",
     "AsyncClickatellClient",
     "AuthenticationError",
+    "Batch",
+    "BatchOptions",
     "Charge",
     "ClickatellClient",
     "ClickatellError",
     "CreditError",
     "InternalError",
+    "MmsClass",
+    "MmsPushFields",
     "ParameterError",
     "ParseError",
     "Rejected",
+    "RouteCoverage",
     "RoutingError",
     "SendOptions",
     "SendResult",
     "Sent",
     "SessionError",
+    "SiAction",
     "Status",
     "TransportError",
+    "WapPushFields",
     "error_for",
 ]

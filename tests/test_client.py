@@ -19,7 +19,13 @@ import pytest
 
 import fake_clickatell
 from fake_clickatell import FakeServer
-from fake_clickatell._client_protocol import Call, sendmsg_params
+from fake_clickatell._client_protocol import (
+    Call,
+    ClientProtocol,
+    run_flow,
+    run_flow_async,
+    sendmsg_params,
+)
 from fake_clickatell.client import (
     ERROR_FAMILIES,
     APIError,
@@ -109,46 +115,51 @@ def test_unicode_can_be_forced_either_way_and_concat_given_wins():
     assert plain == {"to": "1234567", "text": "Привет", "charset": "UTF-8", "concat": "1"}
 
 
+#: Every option but the text's own, and how it goes out (sendmsg and startbatch alike).
+EVERY_OPTION: SendOptions = {
+    "sender": "ACME",
+    "climsgid": "order-1",
+    "callback": 3,
+    "deliv_ack": True,
+    "deliv_time": 10,
+    "scheduled_time": datetime(2027, 1, 15, 10, 0, tzinfo=timezone(timedelta(hours=2))),
+    "max_credits": Decimal("2.50"),
+    "req_feat": 48,
+    "queue": 1,
+    "escalate": False,
+    "mo": True,
+    "msg_type": "SMS_FLASH",
+    "validity": 60,
+    "binary": False,
+}
+EVERY_OPTION_ON_THE_WIRE = {
+    "from": "ACME",
+    "climsgid": "order-1",
+    "callback": "3",
+    "deliv_ack": "1",
+    "deliv_time": "10",
+    "scheduled_time": "2027-01-15T08:00:00Z",
+    "max_credits": "2.5",
+    "req_feat": "48",
+    "queue": "1",
+    "escalate": "0",
+    "mo": "1",
+    "msg_type": "SMS_FLASH",
+    "validity": "60",
+    "binary": "0",
+}
+
+
 def test_every_option_goes_out_under_its_wire_name_and_format():
-    at = datetime(2027, 1, 15, 10, 0, tzinfo=timezone(timedelta(hours=2)))
-    params = params_of(
-        ("27999000001", "27999000002"),
-        "hi",
-        sender="ACME",
-        climsgid="order-1",
-        callback=3,
-        deliv_ack=True,
-        deliv_time=10,
-        scheduled_time=at,
-        max_credits=Decimal("2.50"),
-        req_feat=48,
-        queue=1,
-        escalate=False,
-        mo=True,
-        msg_type="SMS_FLASH",
-        validity=60,
-        binary=False,
-    )
+    params = params_of(("27999000001", "27999000002"), "hi", **EVERY_OPTION)
     assert params == {
         "to": "27999000001,27999000002",
         "text": "hi",
         "charset": "UTF-8",
         "concat": "1",
-        "from": "ACME",
-        "climsgid": "order-1",
-        "callback": "3",
-        "deliv_ack": "1",
-        "deliv_time": "10",
-        "scheduled_time": "2027-01-15T08:00:00Z",
-        "max_credits": "2.5",
-        "req_feat": "48",
-        "queue": "1",
-        "escalate": "0",
-        "mo": "1",
-        "msg_type": "SMS_FLASH",
-        "validity": "60",
-        "binary": "0",
+        **EVERY_OPTION_ON_THE_WIRE,
     }
+    assert list(params)[4:] == list(EVERY_OPTION_ON_THE_WIRE)  # in a fixed order
     assert params_of(("1234567",), "hi", scheduled_time=1_800_000_000)["scheduled_time"] == (
         "1800000000"
     )
@@ -527,10 +538,27 @@ def test_keep_alive_after_the_session_died_opens_a_new_one():
         assert f.commands() == ["auth", "ping", "auth", "ping"]
 
 
+def test_a_stop_iteration_from_the_transport_is_an_error_not_a_result():
+    # The drivers end a flow on its own StopIteration only; one leaking from a transport must
+    # not pass for the command's result (None).
+    def leaky(call: Call) -> str:
+        raise StopIteration
+
+    async def leaky_async(call: Call) -> str:
+        raise StopIteration
+
+    protocol = ClientProtocol("1", "u", "p")
+    with pytest.raises(StopIteration):
+        run_flow(protocol.balance(), leaky)
+    with pytest.raises(RuntimeError, match="StopIteration"):  # what a coroutine makes of it
+        asyncio.run(run_flow_async(protocol.balance(), leaky_async))
+    assert run_flow(protocol.keep_alive(), leaky) is False  # no call made: the flow's result
+
+
 # -- the async client and the package surface ------------------------------------------------
 
 
-def test_the_async_client_speaks_every_command_over_a_socket():
+def test_the_async_client_speaks_the_core_commands_over_a_socket():
     async def conversation(client: AsyncClickatellClient) -> None:
         async with client:
             assert await client.keep_alive() is False

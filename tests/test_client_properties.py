@@ -26,10 +26,12 @@ from fake_clickatell.client import (
     Method,
     ParameterError,
     Rejected,
+    RouteCoverage,
     SendOptions,
     SendResult,
     Sent,
 )
+from fake_clickatell.core.config import Route, Scenario
 from fake_clickatell.core.gateway import PATHS
 
 from .client_support import (
@@ -41,7 +43,7 @@ from .client_support import (
     fake,
     open_mode,
 )
-from .support import T0
+from .support import T0, frozen
 from .test_robustness import NAMES
 
 STATUS_AT_GATEWAY, STATUS_ROUTING_ERROR, STATUS_DEFERRED = 3, 9, 11
@@ -274,6 +276,145 @@ def test_a_text_longer_than_concat_allows_is_refused_with_113(
             f.client().send("27999000001", text, concat=concat)
         assert info.value.code == 113
         assert f.messages() == []
+
+
+# -- routeCoverage ---------------------------------------------------------------------------
+
+_PREFIXES = st.text("0123456789", min_size=1, max_size=3).filter(lambda p: p[0] != "0")
+
+
+@examples(0.5)  # a narrow rule, checked on up to four numbers per example
+@given(
+    routes=st.dictionaries(_PREFIXES, st.decimals(min_value=0, max_value=5, places=2), max_size=4),
+    data=st.data(),
+)
+def test_coverage_tells_what_a_send_will_cost(routes: dict[str, Decimal], data: st.DataObject):
+    """A number is covered exactly when a one-part message to it is routed, at the charge
+    coverage named: the longest matching prefix's (every number at 1 with no routes)."""
+    near = st.sampled_from(sorted(routes)) if routes else st.just("27")
+    routed_like = st.builds("{}{}".format, near, st.text("0123456789", min_size=6, max_size=10))
+    numbers = data.draw(st.lists(st.one_of(cst.msisdns(), routed_like), min_size=1, max_size=4))
+    scenario = Scenario(routes=tuple(Route(prefix, charge) for prefix, charge in routes.items()))
+    with fake(frozen(scenario)) as f:
+        client = f.client()
+        for number in numbers:
+            matching = [prefix for prefix in routes if number.startswith(prefix)]
+            expected = Decimal(1) if not routes else None
+            if matching:
+                expected = routes[max(matching, key=len)]
+            assert client.coverage(number) == RouteCoverage(number, expected)
+            (result,) = client.send(number, "hi")
+            if expected is None:
+                assert result == Rejected(114, "Cannot route message", number)
+            else:
+                assert isinstance(result, Sent)
+                assert client.charge(result.apimsgid).charge == expected
+
+
+# -- batches ---------------------------------------------------------------------------------
+
+
+@examples(0.5)  # the send property above runs the same checks with every example
+@given(send_cases())
+def test_a_quick_send_is_a_send_of_the_template(case: SendCase):
+    """quicksend must do to the template what sendmsg does to a text: the same stored text,
+    coding, parts, per-recipient results and charges (one check for both)."""
+    with fake(open_mode(case.balance)) as f:
+        client = f.client(case.method)
+        before = client.balance()
+        batch = client.start_batch(case.text, **case.kwargs)
+        assert batch.unicode == (case.coding == "ucs2")
+        results = client.quick_send(batch, case.to)
+        charges = {r.apimsgid: client.charge(r.apimsgid) for r in results if isinstance(r, Sent)}
+        check_send(case, results, charges, f.messages(), before, client.balance())
+
+
+#: Names the API reads as senditem's own parameters (some in any case): never fields.
+_NOT_FIELD_NAMES = {"session_id", "api_id", "user", "password", "batch_id", "to"}
+_NOT_FIELD_NAMES_ANY_CASE = {"climsgid", "apimsgid", "callback", "msg_callback"}
+_FIELD_NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True).filter(
+    lambda name: name not in _NOT_FIELD_NAMES | _NOT_FIELD_NAMES_ANY_CASE
+)
+# Anything a str can carry but "#". Where a value holds "#", substitution has no one meaning
+# (the reference defines none), so it is left out here.
+_FIELD_VALUES = st.text(
+    st.characters(exclude_categories=["Cs"], exclude_characters="#"), max_size=40
+)
+_LITERALS = st.one_of(
+    cst.gsm7_texts(min_size=0, max_size=40),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
+).map(lambda text: text.replace("#", ""))
+
+
+@dataclass(frozen=True)
+class BatchCase:
+    """A template of literal pieces and placeholders, and items that fill them in."""
+
+    pieces: tuple[str | tuple[str], ...]  # a literal, or (name,) for "#name#"
+    items: tuple[tuple[str, bool, dict[str, str]], ...]  # (to, valid, fields)
+    method: Method
+
+    @property
+    def template(self) -> str:
+        # A space on both sides of every placeholder: no "#" of one placeholder can pair with
+        # another's to spell a third, so filling them in has one meaning.
+        return "".join(
+            piece if isinstance(piece, str) else f" #{piece[0]}# " for piece in self.pieces
+        )
+
+    def text(self, fields: dict[str, str]) -> str:
+        """The template with every placeholder whose field is given filled in, written out
+        apart from the fake (which replaces field by field)."""
+        return "".join(
+            piece
+            if isinstance(piece, str)
+            else f" {fields[piece[0]]} "
+            if piece[0] in fields
+            else f" #{piece[0]}# "
+            for piece in self.pieces
+        )
+
+
+@st.composite
+def batch_cases(draw: st.DrawFn) -> BatchCase:
+    names = draw(st.lists(_FIELD_NAMES, min_size=1, max_size=4, unique=True))
+    pieces = draw(
+        st.lists(st.one_of(_LITERALS, st.sampled_from(names).map(lambda n: (n,))), max_size=8)
+    )
+    if not any(pieces):
+        pieces.append(draw(cst.gsm7_texts(max_size=20)).replace("#", "") or "x")
+    recipient = st.one_of(
+        cst.msisdns().map(lambda n: (n, True)), cst.invalid_msisdns().map(lambda n: (n, False))
+    )
+    # Fields the template may or may not hold (then they change nothing), in drawn order.
+    fields = st.dictionaries(st.sampled_from([*names, "extra"]), _FIELD_VALUES, max_size=5)
+    items = draw(
+        st.lists(st.tuples(recipient, fields).map(lambda t: (*t[0], t[1])), min_size=1, max_size=4)
+    )
+    return BatchCase(tuple(pieces), tuple(items), draw(st.sampled_from(METHODS)))
+
+
+@given(batch_cases())
+def test_each_item_stores_the_template_with_its_fields_filled_in(case: BatchCase):
+    with fake(open_mode(1000)) as f:
+        client = f.client(case.method)
+        # A template that is not GSM-7 is sent as text all the same: UCS-2 would fill in nothing.
+        batch = client.start_batch(case.template, unicode=False)
+        results = [client.send_item(batch, to, **fields) for to, _, fields in case.items]
+        assert [result.to for result in results] == [to for to, _, _ in case.items]
+        expected = [(case.text(fields), to) for to, valid, fields in case.items if valid]
+        for result, (_, valid, _) in zip(results, case.items, strict=True):
+            assert isinstance(result, Sent) == valid
+            if not valid:
+                assert result == Rejected(105, "Invalid destination address", result.to)
+        messages = f.messages()
+        assert [(m["text"], m["to"]) for m in messages] == expected
+        assert [m["apimsgid"] for m in messages] == [
+            r.apimsgid for r in results if isinstance(r, Sent)
+        ]
+        parts = [expected_parts(text, unicode=False) for text, _ in expected]
+        assert [(m["coding"], m["parts"]) for m in messages] == [("gsm7", n) for n in parts]
+        assert f.balance() == 1000 - sum(parts)
 
 
 # -- the client parses exactly what the fake meant -------------------------------------------
