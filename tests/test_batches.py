@@ -178,3 +178,18 @@ def test_batch_charges_and_lifecycle_like_sendmsg(make_fake: MakeFake):
     assert fake.messages()[0]["charge"] == "1"  # 2 parts x 0.5
     fake.advance(5)
     assert fake.messages()[0]["status"] == "004"
+
+
+@pytest.mark.parametrize(
+    ("template", "fields", "text"),
+    [
+        ("#a# #b#", {"a": "#b#", "b": "x"}, "#b# x"),  # a value is never filled in again
+        ("#x#y#", {"x": "1#", "y": "2"}, "1#y#"),
+        ("Hi #name#, #missing#!", {"name": "Joe"}, "Hi Joe, #missing#!"),
+        ("#to# #batch_id# #field1#", {"field1": "v"}, "#to# #batch_id# v"),  # not fields
+    ],
+)
+def test_fields_are_filled_in_one_pass(fake: Harness, template: str, fields: dict[str, str], text: str):
+    batch_id = start(fake, template=template)
+    assert batch(fake, "senditem", batch_id=batch_id, to="27999000001", **fields).startswith("ID: ")
+    assert fake.messages()[-1]["text"] == text

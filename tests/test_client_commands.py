@@ -302,7 +302,8 @@ def test_a_voucher_adds_its_credit_once():
             "Credit: 62.50",
         ]
         entry = journal(f)[1]
-        assert (entry["path"], entry["params"]["token"]) == ("/http/token_pay", "1234567890123456")
+        # the journal masks vouchers like passwords
+        assert (entry["path"], entry["params"]["token"]) == ("/http/token_pay", "********")
 
 
 def test_token_pay_takes_any_ok_and_nothing_else():

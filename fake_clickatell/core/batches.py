@@ -10,6 +10,7 @@ time); an unknown, ended or expired batch is ``ERR: 201, Invalid batch ID``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from .commands import (
     CLIMSGID,
     InvalidCommand,
     MessageOptions,
+    Params,
     SendOptions,
     parse_message_options,
     recipients_within_limits,
@@ -57,6 +59,21 @@ class Batch:
     def expired(self, now: float) -> bool:
         """True once the batch is 24 hours old."""
         return now - self.started_at >= BATCH_LIFETIME
+
+
+_PLACEHOLDER = re.compile(r"#([^#]+)#")
+
+
+def fill_template(template: str, params: Params) -> str:
+    """``#name#`` placeholders replaced by the ``name`` parameters, in one left-to-right pass:
+    a value is never filled in again, and a placeholder with no parameter stays as it is."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match[1]
+        found = None if name in _NOT_FIELDS else params.get(name)
+        return match[0] if found is None else found
+
+    return _PLACEHOLDER.sub(value, template)
 
 
 def startbatch(
@@ -118,9 +135,7 @@ def senditem(gateway: Gateway, request: ApiRequest, now: float, decision: Decisi
                 raise InvalidCommand(Err.INVALID_PARAMETERS)
             options = replace(options, climsgid=climsgid)
         if not options.unicode:  # unicode batches cannot substitute fields (SPEC §5.2.14)
-            for name, value in params.as_dict().items():
-                if name not in _NOT_FIELDS:
-                    text = text.replace(f"#{name}#", value)
+            text = fill_template(text, params)
         body = text_body(text, options)
     except InvalidCommand as error:
         return gateway.error(error.code, account)

@@ -12,7 +12,7 @@ DEFAULT_JOURNAL_LIMIT = 10_000
 
 MASK = "********"
 #: Parameters whose values never reach the journal or the log.
-SECRET_PARAMS = frozenset({"password"})
+SECRET_PARAMS = frozenset({"password", "token"})
 
 
 def mask_params(params: Mapping[str, str]) -> dict[str, str]:
