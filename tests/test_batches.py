@@ -189,7 +189,9 @@ def test_batch_charges_and_lifecycle_like_sendmsg(make_fake: MakeFake):
         ("#to# #batch_id# #field1#", {"field1": "v"}, "#to# #batch_id# v"),  # not fields
     ],
 )
-def test_fields_are_filled_in_one_pass(fake: Harness, template: str, fields: dict[str, str], text: str):
+def test_fields_are_filled_in_one_pass(
+    fake: Harness, template: str, fields: dict[str, str], text: str
+):
     batch_id = start(fake, template=template)
     assert batch(fake, "senditem", batch_id=batch_id, to="27999000001", **fields).startswith("ID: ")
     assert fake.messages()[-1]["text"] == text
