@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .app import create_wsgi_app
 from .core.config import DEFAULT_SCENARIO
-from .server import WSGIServer
+from .server import WSGIServer, freeze_long_lived_objects
 
 if TYPE_CHECKING:
     from .core.config import Scenario
@@ -54,6 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
+    freeze_long_lived_objects()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import socket
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fake_clickatell import FakeServer
-from fake_clickatell.server import BadRequest, WSGIServer, read_request
+from fake_clickatell import FakeServer, Scenario, create_app
+from fake_clickatell.server import (
+    BadRequest,
+    WSGIServer,
+    _FreezeSurvivors,
+    freeze_long_lived_objects,
+    read_request,
+)
 
 from .support import frozen
 
@@ -308,3 +316,60 @@ def test_any_bytes_over_the_socket_get_http_or_a_close(server: FakeServer, raw: 
         split_response(exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n"))[2]
         == b"ERR: 005, Missing session ID"
     )
+
+
+# -- the collector policy of `fake-clickatell serve` --------------------------------------------
+
+
+def test_survivors_of_full_collections_are_frozen_and_thawed_on_schedule():
+    now = [0.0]
+    callback = _FreezeSurvivors(60.0, lambda: now[0])
+    try:
+        callback("stop", {"generation": 1})
+        callback("start", {"generation": 2})
+        assert gc.get_freeze_count() == 0  # only the end of a full collection freezes
+        callback("stop", {"generation": 2})
+        assert gc.get_freeze_count() > 0
+        now[0] = 60.0
+        callback("stop", {"generation": 2})
+        assert gc.get_freeze_count() == 0  # thawed: the next full collection walks everything
+        callback("stop", {"generation": 2})
+        assert gc.get_freeze_count() > 0
+        assert (callback.frozen, callback.thawed) == (2, 1)
+    finally:
+        gc.unfreeze()
+
+
+def test_the_policy_acts_on_real_collections_and_is_undone():
+    undo = freeze_long_lived_objects(thaw_every=3600)
+    try:
+        gc.collect()
+        assert gc.get_freeze_count() > 0
+    finally:
+        undo()
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gc.get_freeze_count() == 0  # no longer installed
+
+
+def test_stored_messages_hold_no_reference_cycles():
+    # The policy relies on it: frozen messages must be freed by reference counting at reset.
+    app = create_app(frozen(Scenario(default_balance=Decimal(1000))))
+    client = app.test_client()
+    session = client.get("/http/auth?api_id=1&user=u&password=p").get_data(as_text=True)[4:]
+    flags = gc.get_debug()
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds is kept in gc.garbage, to look at
+    try:
+        for n in range(50):
+            to = ",".join(f"2799900{n:02d}{k:02d}" for k in range(3))
+            reply = client.get(f"/http/sendmsg?session_id={session}&to={to}&text=hi&callback=3")
+            assert reply.get_data(as_text=True).startswith("ID: ")
+        client.post("/__admin/clock", json={"advance": 60})
+        client.post("/__admin/reset")
+        gc.collect()
+        ours = [o for o in gc.garbage if type(o).__module__.startswith("fake_clickatell")]
+    finally:
+        gc.set_debug(flags)
+        gc.garbage.clear()
+    assert ours == []
