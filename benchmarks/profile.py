@@ -40,7 +40,8 @@ LABELS = {
     "adapter": "adapter (api.py, incl. query decoding)",
     "flask": "Flask + werkzeug",
     "server": "server loop (server.py: sockets, request heads)",
-    "headers": "  of which reading request heads",
+    "headers": "  of which parsing request heads",
+    "recv": "  of which in socket reads (recv)",
     "other": "other",
 }
 #: Frames that read a request's line and headers (ours; http.server's before).
@@ -68,12 +69,15 @@ def parse_raw(lines: Iterable[str]) -> collections.Counter[str]:
 
 
 def shares(counts: collections.Counter[str]) -> dict[str, float]:
-    """Share of samples per layer (and of header parsing within the server loop)."""
+    """Share of samples per layer; within the server loop, of parsing request heads and of
+    reading the socket (waiting for the request's bytes is not parsing them)."""
     total = sum(counts.values())
     layers: collections.Counter[str] = collections.Counter()
     for stack, n in counts.items():
         layers[classify(stack)] += n
-        if any(reader in stack for reader in HEAD_READERS):
+        if "(socket.py:" in stack.rsplit(";", 1)[-1]:
+            layers["recv"] += n
+        elif any(reader in stack for reader in HEAD_READERS):
             layers["headers"] += n
     return {layer: layers[layer] / total for layer in LABELS} if total else {}
 
