@@ -40,8 +40,8 @@ LABELS = {
     "adapter": "adapter (api.py, incl. query decoding)",
     "flask": "Flask + werkzeug",
     "server": "server loop (server.py: sockets, request heads)",
-    "headers": "  of which parsing request heads",
-    "recv": "  of which in socket reads (recv)",
+    "headers": "  of which in the request-head reader",
+    "recv": "  of which in socket reads (readinto)",
     "other": "other",
 }
 #: Frames that read a request's line and headers (ours; http.server's before).
@@ -69,8 +69,12 @@ def parse_raw(lines: Iterable[str]) -> collections.Counter[str]:
 
 
 def shares(counts: collections.Counter[str]) -> dict[str, float]:
-    """Share of samples per layer; within the server loop, of parsing request heads and of
-    reading the socket (waiting for the request's bytes is not parsing them)."""
+    """Share of samples per layer; within the server loop, of the request-head reader and of
+    socket reads.
+
+    py-spy charges a thread blocked in a system call to the last holder of the GIL, and shows
+    no C frames: a sample on the reader's ``readline`` line is mostly waiting for the bytes.
+    """
     total = sum(counts.values())
     layers: collections.Counter[str] = collections.Counter()
     for stack, n in counts.items():
