@@ -1,10 +1,11 @@
 """Where a sendmsg's time goes, layer by layer, timed in-process (no sockets).
 
 Per call, on the server CPU: the core alone (:meth:`Gateway.handle` on a ready
-:class:`ApiRequest`), the whole Flask app as a WSGI callable (werkzeug request parsing, Flask
-dispatch, our adapter, the core, the response), the bare Flask route, and a raw WSGI callable.
-With the server's CPU per request over a socket (from the throughput suite) this splits one
-request into core, Flask + adapter, and server loop (parsing HTTP, sockets, threads).
+:class:`ApiRequest`), the whole app as a WSGI callable (the API adapter in plain WSGI in front
+of Flask, which API requests never reach: query decoding, the lock, the core, the reply), the
+bare Flask route, and a raw WSGI callable. With the server's CPU per request over a socket
+(from the throughput suite) this splits one request into core, adapter, and server loop
+(reading HTTP, sockets, threads).
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def time_per_call(call: Callable[[], object], seconds: float, batches: int = 10)
     return best
 
 
-def _wsgi_caller(app: WSGIApplication, path: str, query: str) -> Callable[[], object]:
+def wsgi_caller(app: WSGIApplication, path: str, query: str) -> Callable[[], object]:
+    """A function making one ``GET path?query`` WSGI call to ``app``; it returns the body."""
     from werkzeug.test import EnvironBuilder
 
     template: dict[str, Any] = EnvironBuilder(path=path, query_string=query).get_environ()
@@ -98,12 +100,12 @@ def _core_caller() -> tuple[Callable[[], object], Callable[[], object]]:
 
 
 def _app_caller() -> Callable[[], object]:
-    """The fake's Flask app as a WSGI callable, answering sendmsg x1 with a session."""
+    """The fake's app as a WSGI callable, answering sendmsg x1 with a session."""
     from fake_clickatell import create_app
 
     app = create_app(BENCH_SCENARIO)
     reply = app.test_client().get("/http/auth?" + urlencode(CREDENTIALS)).get_data(as_text=True)
-    return _wsgi_caller(app, "/http/sendmsg", sendmsg_query(reply.removeprefix("OK: "), 1))
+    return wsgi_caller(app, "/http/sendmsg", sendmsg_query(reply.removeprefix("OK: "), 1))
 
 
 def run(report: Report, config: Config) -> None:
@@ -112,8 +114,8 @@ def run(report: Report, config: Config) -> None:
     labels = {
         "breakdown.core": "core: Gateway.handle",
         "breakdown.params": "core + decoding the query string",
-        "breakdown.app": "whole Flask app (WSGI call)",
-        "breakdown.flask": "Flask/werkzeug + adapter (app - core)",
+        "breakdown.app": "whole app (WSGI call: adapter + core)",
+        "breakdown.flask": "adapter (app - core)",
         "breakdown.server": "server loop + sockets (socket - app)",
         "breakdown.bare": "bare Flask route (WSGI call)",
         "breakdown.raw": "raw WSGI callable",
@@ -130,8 +132,8 @@ def run(report: Report, config: Config) -> None:
         "breakdown.core": core,
         "breakdown.params": decoded,
         "breakdown.app": _app_caller(),
-        "breakdown.bare": _wsgi_caller(build_app("bare"), stub_path(1), sendmsg_query("0", 1)),
-        "breakdown.raw": _wsgi_caller(build_app("raw"), stub_path(1), sendmsg_query("0", 1)),
+        "breakdown.bare": wsgi_caller(build_app("bare"), stub_path(1), sendmsg_query("0", 1)),
+        "breakdown.raw": wsgi_caller(build_app("raw"), stub_path(1), sendmsg_query("0", 1)),
     }
     pin_self(config.pinning.server_cpu)
     try:

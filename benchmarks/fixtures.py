@@ -1,33 +1,35 @@
-"""What the pytest fixture costs, next to pytest-httpserver doing the same job.
+"""What the pytest fixture costs, next to pytest-httpserver doing the same job (suite ``fixtures``).
 
-Run: ``.venv/bin/python -m benchmarks.fixtures [--rounds N] [--runs N]`` (not part of make test).
+In this process, the two libraries alternating call by call so that machine load hits both
+alike, each round's value the median of its calls:
 
-Part 1, in this process, alternating the two libraries round by round so that machine load hits
-both alike:
+* **start to first reply**: what the session fixture does on first use (a
+  :class:`~fake_clickatell.testing.LocalBackend` started: a :class:`~fake_clickatell.FakeServer`
+  thread), then one request answered over a fresh connection (``GET /http/ping``);
+  pytest-httpserver: start, a stub, the same request. Warm: the first start of the process
+  (imports) is not counted;
+* **reset**: what the ``clickatell`` fixture does for each test, after a test that sent five
+  messages: a new :class:`~fake_clickatell.testing.FakeClickatell` handle on the session's
+  backend (which resets the fake to the scenario) and, at teardown, ``check()``;
+  pytest-httpserver's function fixture: ``clear()``. Also the same reset of a running
+  ``fake-clickatell serve`` over its admin API (``--clickatell-url``), for scale;
+* **stop**: the session fixture's teardown (``LocalBackend.close()``) with an idle keep-alive
+  connection open; pytest-httpserver: ``stop()``.
 
-* **start to first reply**: build and start the server, then one request answered over a fresh
-  connection (fake_clickatell: ``GET /http/ping``; pytest-httpserver: a stubbed ``GET``);
-* **reset**: what the function-scoped fixture does between tests, after a test that sent five
-  messages (fake_clickatell: a new ``FakeClickatell`` handle, i.e. reset; also over the admin
-  API; pytest-httpserver: ``clear()``);
-* **stop**: shut the server down with an idle keep-alive connection open.
-
-Part 2, a 200-test file, each test taking the fixture and making 5 sendmsg calls (each reply
-checked), run with ``python -m pytest`` in a subprocess, wall time: against the ``clickatell``
-fixture, against pytest-httpserver stubs answering ``ID: ...``, against the ``clickatell``
-fixture driving an already running ``fake-clickatell serve`` (external mode), and a baseline of
-200 empty tests (pytest's own cost). The variants alternate within each run. Both the process's
-wall time and the session time pytest reports (which leaves out interpreter start and plugin
-imports) are shown.
-
-Numbers are medians with [min-max]; the load average is printed because the machine may be
-shared.
+Then a 200-test file, each test taking the fixture and making 5 sendmsg calls (each reply
+checked), run with ``python -m pytest`` in a subprocess, once per round, the variants rotating:
+against the ``clickatell`` fixture, against pytest-httpserver stubs answering ``ID: ...``,
+against the ``clickatell`` fixture driving an already running ``fake-clickatell serve``
+(external mode), and 200 empty tests (pytest's own cost). Rows: the process's wall time, the
+cost per test over the empty file, and the fixture's own setup + teardown per test as pytest
+times it (hook wrappers in the file's ``conftest.py``).
 """
 
 from __future__ import annotations
 
-import argparse
 import http.client
+import importlib.util
+import json
 import logging
 import os
 import re
@@ -36,102 +38,164 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-from pytest_httpserver import HTTPServer
+from .config import Config
+from .machine import pin_self, unpin_self
+from .stats import Better, Report, Target, difference
 
-from fake_clickatell import FakeServer
-from fake_clickatell.testing import FakeClickatell, LocalBackend, RemoteBackend
+if TYPE_CHECKING:
+    import httpx
 
+SECTION = "pytest fixture"
+FILE_SECTION = "200-test pytest file"
 TESTS = 200
 SENDS = 5
 PHONE = "27999000001"
+#: Starts and stops per round and library (and five times as many resets).
+CALLS = 10
+HTTPSERVER_MISSING = "pytest-httpserver not installed (pip install -e '.[test]')"
+
+# Metric keys.
+START, START_BASE = "fixtures.start.fake", "fixtures.start.httpserver"
+RESET, RESET_REMOTE, RESET_BASE = (
+    "fixtures.reset.fake",
+    "fixtures.reset.remote",
+    "fixtures.reset.httpserver",
+)
+STOP, STOP_BASE = "fixtures.stop.fake", "fixtures.stop.httpserver"
+VARIANTS = ("empty", "fake", "httpserver", "external")
+WALL = {name: f"fixtures.file.{name}" for name in VARIANTS}
+PER_TEST = {name: f"fixtures.per_test.{name}" for name in ("fake", "httpserver", "external")}
+IN_PYTEST = {name: f"fixtures.in_pytest.{name}" for name in ("fake", "httpserver", "empty")}
+
+LABELS = {
+    START: "clickatell: start + first reply (warm)",
+    START_BASE: "pytest-httpserver: start + first reply",
+    RESET: "clickatell: per-test reset (handle + reset + check)",
+    RESET_REMOTE: "clickatell, external: reset over the admin API",
+    RESET_BASE: "pytest-httpserver: per-test clear()",
+    STOP: "clickatell: stop, idle keep-alive connection open",
+    STOP_BASE: "pytest-httpserver: stop, idle keep-alive connection open",
+    WALL["empty"]: "200 empty tests (pytest's own cost)",
+    WALL["fake"]: "200 tests on the clickatell fixture",
+    WALL["httpserver"]: "200 tests on pytest-httpserver stubs",
+    WALL["external"]: "200 tests on clickatell, external serve",
+    PER_TEST["fake"]: "per test over empty: clickatell",
+    PER_TEST["httpserver"]: "per test over empty: pytest-httpserver",
+    PER_TEST["external"]: "per test over empty: clickatell, external",
+    IN_PYTEST["fake"]: "clickatell fixture setup + teardown, in pytest",
+    IN_PYTEST["httpserver"]: "httpserver fixture setup + teardown, in pytest",
+    IN_PYTEST["empty"]: "teardown of an empty test, in pytest",
+}
+UNITS = {
+    START: "ms",
+    START_BASE: "ms",
+    RESET: "µs",
+    RESET_REMOTE: "µs",
+    RESET_BASE: "µs",
+    STOP: "ms",
+    STOP_BASE: "ms",
+    **dict.fromkeys(WALL.values(), "s"),
+    **dict.fromkeys(PER_TEST.values(), "ms"),
+    **dict.fromkeys(IN_PYTEST.values(), "µs"),
+}
 
 
-def _ms(values: list[float]) -> str:
-    low, high = min(values) * 1e3, max(values) * 1e3
-    return f"{statistics.median(values) * 1e3:8.2f} ms [{low:.2f}-{high:.2f}]"
+def _add(report: Report, key: str, value: float) -> None:
+    report.add(key, LABELS[key], UNITS[key], value)
+
+
+def declare(report: Report) -> None:
+    """The sections, metrics and rows of this suite (targets from issue 7)."""
+    report.section(SECTION, "in-process, median of each round's calls; pytest-httpserver alike")
+    report.section(
+        FILE_SECTION,
+        f"{TESTS} tests x {SENDS} sendmsg (httpx), `python -m pytest` in a subprocess",
+    )
+    for key, label in LABELS.items():
+        report.metric(key, label, UNITS[key])
+    report.row(SECTION, START, START_BASE, Target(10, Better.LOWER, on_ratio=False))
+    report.row(SECTION, RESET, RESET_BASE, Target(100, Better.LOWER, on_ratio=False))
+    report.row(SECTION, RESET_REMOTE, RESET)
+    report.row(SECTION, STOP, STOP_BASE, Target(20, Better.LOWER, on_ratio=False))
+    report.row(FILE_SECTION, WALL["fake"], WALL["httpserver"], Target(1.0, Better.LOWER))
+    report.row(FILE_SECTION, WALL["external"], WALL["httpserver"])
+    report.row(FILE_SECTION, WALL["empty"], WALL["httpserver"])
+    report.row(FILE_SECTION, PER_TEST["fake"], PER_TEST["httpserver"])
+    report.row(FILE_SECTION, PER_TEST["external"], PER_TEST["httpserver"])
+    report.row(FILE_SECTION, IN_PYTEST["fake"], IN_PYTEST["httpserver"])
+    report.row(FILE_SECTION, IN_PYTEST["empty"], IN_PYTEST["httpserver"])
+
+
+# -- in-process: start, reset, stop -----------------------------------------------------------
 
 
 def _first_reply(port: int, target: str) -> bytes:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", target)
-    body = conn.getresponse().read()
-    conn.close()
-    return body
+    try:
+        conn.request("GET", target)
+        return conn.getresponse().read()
+    finally:
+        conn.close()
+
+
+_PING = "/http/ping?session_id=x"
+_EXPIRED = b"ERR: 003, Session ID expired"
 
 
 def start_fake() -> float:
+    """Seconds from nothing to the first reply of a started fake (then stopped)."""
+    from fake_clickatell.testing import LocalBackend
+
     started = time.perf_counter()
-    server = FakeServer().start()
-    body = _first_reply(server.port, "/http/ping?session_id=x")
+    backend = LocalBackend.start()
+    body = _first_reply(backend.server.port, _PING)
     elapsed = time.perf_counter() - started
-    assert body == b"ERR: 003, Session ID expired", body
-    server.stop()
+    backend.close()
+    if body != _EXPIRED:
+        raise RuntimeError(f"the fake answered {body!r}")
     return elapsed
 
 
 def start_httpserver() -> float:
+    """The same for pytest-httpserver with one stub."""
+    from pytest_httpserver import HTTPServer
+
     started = time.perf_counter()
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
-    server.expect_request("/http/ping").respond_with_data("ERR: 003, Session ID expired")
-    body = _first_reply(server.port, "/http/ping?session_id=x")
+    server.expect_request("/http/ping").respond_with_data(_EXPIRED.decode())
+    body = _first_reply(server.port, _PING)
     elapsed = time.perf_counter() - started
-    assert body == b"ERR: 003, Session ID expired", body
     server.stop()
+    if body != _EXPIRED:
+        raise RuntimeError(f"pytest-httpserver answered {body!r}")
     return elapsed
 
 
-def _send_five(client: httpx.Client, url: str) -> None:
-    params = {"api_id": "3442105", "user": "demo", "password": "secret", "text": "hello"}
-    for n in range(SENDS):
-        reply = client.get(url + "/http/sendmsg", params={**params, "to": f"{PHONE[:-1]}{n}"})
-        assert reply.text.startswith("ID: "), reply.text
+def stop_fake() -> float:
+    """Seconds the session fixture's teardown takes with an idle keep-alive connection open."""
+    from fake_clickatell.testing import LocalBackend
+
+    backend = LocalBackend.start()
+    return _time_stop(backend.server.port, backend.close)
 
 
-def reset_timer(kind: str, cleanup: ExitStack) -> Callable[[], float]:
-    """A function timing one reset after a five-message test."""
-    client = cleanup.enter_context(httpx.Client())
-    if kind == "httpserver":
-        server = HTTPServer(host="127.0.0.1", port=0)
-        server.start()
-        cleanup.callback(server.stop)
+def stop_httpserver() -> float:
+    """The same for pytest-httpserver."""
+    from pytest_httpserver import HTTPServer
 
-        def dirty_then_reset() -> float:
-            server.expect_request("/http/sendmsg").respond_with_data("ID: " + "0" * 32)
-            _send_five(client, server.url_for("").rstrip("/"))
-            started = time.perf_counter()
-            server.clear()
-            return time.perf_counter() - started
-
-        return dirty_then_reset
-    local = LocalBackend.start()
-    cleanup.callback(local.close)
-    backend = local if kind == "local" else RemoteBackend(local.url)
-    FakeClickatell(backend)
-
-    def dirty_then_new_handle() -> float:
-        _send_five(client, local.url)
-        started = time.perf_counter()
-        FakeClickatell(backend)  # what the clickatell fixture does before each test
-        return time.perf_counter() - started
-
-    return dirty_then_new_handle
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    server.expect_request("/x").respond_with_data("ok")
+    return _time_stop(server.port, server.stop)
 
 
-def stop_timer(kind: str) -> float:
-    if kind == "fake":
-        fake = FakeServer().start()
-        port, stop = fake.port, fake.stop
-    else:
-        stub = HTTPServer(host="127.0.0.1", port=0)
-        stub.start()
-        stub.expect_request("/x").respond_with_data("ok")
-        port, stop = stub.port, stub.stop
+def _time_stop(port: int, stop: Callable[[], None]) -> float:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.request("GET", "/x")
     conn.getresponse().read()  # the connection stays open, idle
@@ -142,7 +206,70 @@ def stop_timer(kind: str) -> float:
     return elapsed
 
 
-# -- part 2: a 200-test file ---------------------------------------------------------------------
+def _send_five(client: httpx.Client, url: str) -> None:
+    params = {"api_id": "3442105", "user": "demo", "password": "secret", "text": "hello"}
+    for n in range(SENDS):
+        reply = client.get(url + "/http/sendmsg", params={**params, "to": f"{PHONE[:-1]}{n}"})
+        if not reply.text.startswith("ID: "):
+            raise RuntimeError(f"sendmsg answered {reply.text!r}")
+
+
+def reset_timer(kind: str, cleanup: ExitStack, url: str | None = None) -> Callable[[], float]:
+    """A function timing one per-test reset after a five-message test.
+
+    ``kind``: ``local`` (the clickatell fixture on its in-process server), ``remote`` (the
+    same against the running fake at ``url``) or ``httpserver``.
+    """
+    import httpx
+
+    client = cleanup.enter_context(httpx.Client())
+    if kind == "httpserver":
+        from pytest_httpserver import HTTPServer
+
+        server = HTTPServer(host="127.0.0.1", port=0)
+        server.start()
+        cleanup.callback(server.stop)
+
+        def dirty_then_clear() -> float:
+            server.expect_request("/http/sendmsg").respond_with_data("ID: " + "0" * 32)
+            _send_five(client, server.url_for("").rstrip("/"))
+            started = time.perf_counter()
+            server.clear()  # what its function-scoped fixture does after each test
+            return time.perf_counter() - started
+
+        return dirty_then_clear
+    from fake_clickatell.testing import (
+        DEFAULT_LOADED,
+        Backend,
+        FakeClickatell,
+        LocalBackend,
+        RemoteBackend,
+    )
+
+    backend: Backend
+    if kind == "local":
+        local = LocalBackend.start()
+        cleanup.callback(local.close)
+        backend = local
+    else:
+        assert url is not None
+        backend = RemoteBackend(url)
+    search = (Path(__file__).parent, Path.cwd())  # as the fixture passes: test dir, rootdir
+    FakeClickatell(backend, search=search, scenario=DEFAULT_LOADED)
+
+    def dirty_then_new_handle() -> float:
+        _send_five(client, backend.url)
+        started = time.perf_counter()
+        # The clickatell fixture's own work for one test: a handle (which resets the fake to
+        # the test's scenario) and, at teardown, the check for errors raised inside the fake.
+        handle = FakeClickatell(backend, search=search, scenario=DEFAULT_LOADED)
+        handle.check()
+        return time.perf_counter() - started
+
+    return dirty_then_new_handle
+
+
+# -- a 200-test file --------------------------------------------------------------------------
 
 HEADER = """import httpx
 
@@ -171,8 +298,39 @@ def test_{n}():
     pass
 """
 
+#: Times each fixture's setup and each test's teardown inside pytest (written to $BENCH_TIMES).
+CONFTEST = """
+import json, os, time
+
+import pytest
+
+SETUP, TEARDOWN = [], []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    started = time.perf_counter()
+    yield
+    if fixturedef.argname in ("clickatell", "httpserver"):
+        SETUP.append(time.perf_counter() - started)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    started = time.perf_counter()
+    yield
+    if nextitem is not None:  # the last one also tears the session fixtures down
+        TEARDOWN.append(time.perf_counter() - started)
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["BENCH_TIMES"], "w") as out:
+        json.dump({"setup": SETUP, "teardown": TEARDOWN}, out)
+"""
+
 
 def write_suite(directory: Path, name: str, template: str) -> Path:
+    """A test file of ``TESTS`` tests from ``template``."""
     to = [f"{PHONE[:-1]}{n}" for n in range(SENDS)]
     body = HEADER + f"TO = {to!r}\n" + "".join(template.format(n=n) for n in range(TESTS))
     path = directory / name
@@ -180,119 +338,132 @@ def write_suite(directory: Path, name: str, template: str) -> Path:
     return path
 
 
+def child_env() -> dict[str, str]:
+    """The environment of the measured subprocesses: a user's (bytecode caches written, no
+    fake selected by URL)."""
+    drop = ("FAKE_CLICKATELL_URL", "PYTHONDONTWRITEBYTECODE")
+    return {key: value for key, value in os.environ.items() if key not in drop}
+
+
 def run_suite(path: Path, *args: str) -> tuple[float, float]:
-    """Run one suite; (wall time of the process, the session time pytest reports)."""
+    """Run one file: (wall time of the process, median fixture setup + teardown per test)."""
     # Hypothesis' plugin is installed here but used by neither library: keep its import out.
     plugins = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest"]
     command = [sys.executable, "-m", "pytest", "-q", *plugins, str(path), *args]
-    env = {key: value for key, value in os.environ.items() if key != "FAKE_CLICKATELL_URL"}
+    times = path.with_suffix(".times.json")
+    env = {**child_env(), "BENCH_TIMES": str(times)}
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, cwd=path.parent, env=env)
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=path.parent, env=env, timeout=300
+    )
     elapsed = time.perf_counter() - started
     if result.returncode != 0 or f"{TESTS} passed" not in result.stdout:
-        raise RuntimeError(f"{path.name} {args} did not pass:\n{result.stdout}\n{result.stderr}")
-    session = re.search(rf"{TESTS} passed in ([\d.]+)s", result.stdout)
-    assert session, result.stdout
-    return elapsed, float(session[1])
+        raise RuntimeError(f"{path.name} {args} did not pass:\n{result.stdout[-2000:]}")
+    recorded = json.loads(times.read_text())
+    teardown = statistics.median(recorded["teardown"])
+    setup = statistics.median(recorded["setup"]) if recorded["setup"] else 0.0
+    return elapsed, setup + teardown
 
 
-def serve() -> tuple[subprocess.Popen[str], str]:
+@contextmanager
+def serve() -> Iterator[str]:
+    """A running ``fake-clickatell serve`` (stopped on exit); yields its URL."""
     process = subprocess.Popen(
         [sys.executable, "-m", "fake_clickatell", "serve", "--port", "0", "--quiet"],
         stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**child_env(), "PYTHONUNBUFFERED": "1"},
     )
-    assert process.stdout is not None
-    match = re.search(r"serving on (http://\S+)", process.stdout.readline())
-    assert match, "fake-clickatell serve did not print its URL"
-    return process, match[1]
+    try:
+        assert process.stdout is not None
+        match = re.search(r"serving on (http://\S+)", process.stdout.readline())
+        if match is None:
+            raise RuntimeError("fake-clickatell serve did not print its URL")
+        yield match[1]
+    finally:
+        process.kill()
+        process.wait(timeout=10)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=30, help="rounds of part 1 (default 30)")
-    parser.add_argument("--runs", type=int, default=7, help="runs of each suite (default 7)")
-    args = parser.parse_args()
+# -- the suite --------------------------------------------------------------------------------
+
+
+def run(report: Report, config: Config) -> None:
+    """Measure everything once per round (see the module docstring)."""
+    declare(report)
+    if importlib.util.find_spec("pytest_httpserver") is None:
+        for key in LABELS:
+            if "httpserver" in key:
+                report.skip(key, LABELS[key], UNITS[key], HTTPSERVER_MISSING)
+        return
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # pytest-httpserver's request log
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average"
-          f" {os.getloadavg()[0]:.2f} at start")  # fmt: skip
+    # In-process work runs on the server CPU, as the breakdown does: the threads started while
+    # this one is pinned (the servers' threads) stay there too; pytest runs are not pinned.
+    pin_self(config.pinning.server_cpu)
+    try:
+        _run(report, config)
+    finally:
+        unpin_self()
+    metrics = report.metrics
+    for name, key in PER_TEST.items():
+        per_run = difference(metrics[WALL[name]].samples, metrics[WALL["empty"]].samples)
+        metrics[key].samples = [seconds / TESTS * 1e3 for seconds in per_run]
 
-    starts: dict[str, list[float]] = {"fake_clickatell": [], "pytest-httpserver": []}
-    stops: dict[str, list[float]] = {"fake_clickatell": [], "pytest-httpserver": []}
-    for _ in range(args.rounds):
-        starts["fake_clickatell"].append(start_fake())
-        starts["pytest-httpserver"].append(start_httpserver())
-        stops["fake_clickatell"].append(stop_timer("fake"))
-        stops["pytest-httpserver"].append(stop_timer("httpserver"))
 
-    resets: dict[str, list[float]] = {}
-    with ExitStack() as cleanup:
-        timers = {
-            "fake_clickatell, in-process": reset_timer("local", cleanup),
-            "fake_clickatell, admin API": reset_timer("remote", cleanup),
-            "pytest-httpserver clear()": reset_timer("httpserver", cleanup),
-        }
-        for _ in range(args.rounds * 10):
-            for name, timer in timers.items():
-                resets.setdefault(name, []).append(timer())
-
-    print(f"\nPart 1: median [min-max] of {args.rounds} rounds ({args.rounds * 10} for reset)")
-    print("  start to first reply")
-    for name, values in starts.items():
-        print(f"    {name:32} {_ms(values)}")
-    print("  reset after a test that sent 5 messages")
-    for name, values in resets.items():
-        print(f"    {name:32} {_ms(values)}")
-    print("  stop, an idle keep-alive connection open")
-    for name, values in stops.items():
-        print(f"    {name:32} {_ms(values)}")
-
-    with tempfile.TemporaryDirectory() as tmp:
+def _run(report: Report, config: Config) -> None:
+    start_fake(), start_httpserver()  # imports: "warm" means they are done
+    with tempfile.TemporaryDirectory() as tmp, serve() as url, ExitStack() as cleanup:
         directory = Path(tmp)
         (directory / "pytest.ini").write_text("[pytest]\n")
-        fake = write_suite(directory, "test_fake.py", FAKE_TEST)
-        stub = write_suite(directory, "test_httpserver.py", HTTPSERVER_TEST)
-        empty = write_suite(directory, "test_empty.py", EMPTY_TEST)
-        process, url = serve()
-        variants: dict[str, Callable[[], tuple[float, float]]] = {
-            "baseline: 200 empty tests": lambda: run_suite(empty),
-            "fake_clickatell fixture": lambda: run_suite(fake),
-            "pytest-httpserver stubs": lambda: run_suite(stub),
-            "fake_clickatell, external": lambda: run_suite(fake, f"--clickatell-url={url}"),
+        (directory / "conftest.py").write_text(CONFTEST)
+        files = {
+            "empty": (write_suite(directory, "test_empty.py", EMPTY_TEST), ()),
+            "fake": (write_suite(directory, "test_fake.py", FAKE_TEST), ()),
+            "httpserver": (write_suite(directory, "test_httpserver.py", HTTPSERVER_TEST), ()),
+            "external": (directory / "test_fake.py", (f"--clickatell-url={url}",)),
         }
-        walls: dict[str, list[float]] = {name: [] for name in variants}
-        sessions: dict[str, list[float]] = {name: [] for name in variants}
-        try:
-            for run in range(args.runs):
-                names = list(variants)
-                names = names[run % len(names) :] + names[: run % len(names)]  # rotate the order
-                for name in names:
-                    wall, session = variants[name]()
-                    walls[name].append(wall)
-                    sessions[name].append(session)
-        finally:
-            process.terminate()
-            process.communicate(timeout=10)
+        resets = {
+            RESET: reset_timer("local", cleanup),
+            RESET_REMOTE: reset_timer("remote", cleanup, url),
+            RESET_BASE: reset_timer("httpserver", cleanup),
+        }
+        for round_ in range(config.rounds):
+            pin_self(config.pinning.server_cpu)
+            _in_process_round(report, CALLS, resets)
+            unpin_self()
+            order = VARIANTS[round_ % len(VARIANTS) :] + VARIANTS[: round_ % len(VARIANTS)]
+            for name in order:
+                path, args = files[name]
+                wall, fixture = run_suite(path, *args)
+                _add(report, WALL[name], wall)
+                if name in IN_PYTEST:
+                    _add(report, IN_PYTEST[name], fixture * 1e6)
 
-    print(f"\nPart 2: {TESTS} tests x {SENDS} sendmsg, median [min-max] of {args.runs} runs;")
-    print("    per test over the baseline, from the medians and from the fastest runs")
-    for title, table in (
-        ("wall time of `python -m pytest` (startup and imports included)", walls),
-        ("session time pytest reports (collection and tests)", sessions),
-    ):
-        print(f"  {title}")
-        baseline = table["baseline: 200 empty tests"]
-        for name, values in table.items():
-            spread = f"[{min(values):.3f}-{max(values):.3f}]"
-            line = f"    {name:28} {statistics.median(values):7.3f} s {spread}"
-            if values is not baseline:
-                median = (statistics.median(values) - statistics.median(baseline)) / TESTS * 1e3
-                best = (min(values) - min(baseline)) / TESTS * 1e3
-                line += f"  {median:6.2f} ms (fastest: {best:5.2f} ms)"
-            print(line)
-    print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
+
+def _in_process_round(report: Report, calls: int, resets: dict[str, Callable[[], float]]) -> None:
+    samples: dict[str, list[float]] = {}
+    for _ in range(calls):
+        for key, measure in (
+            (START, start_fake),
+            (START_BASE, start_httpserver),
+            (STOP, stop_fake),
+            (STOP_BASE, stop_httpserver),
+        ):
+            samples.setdefault(key, []).append(measure() * 1e3)
+        for _ in range(5):
+            for key, reset in resets.items():
+                samples.setdefault(key, []).append(reset() * 1e6)
+    for key, values in samples.items():
+        _add(report, key, statistics.median(values))
+
+
+def main() -> int:
+    """``python -m benchmarks.fixtures``: this suite alone (``python -m benchmarks --only``)."""
+    from .runner import main as run_main
+
+    return run_main(["--only", "fixtures", *sys.argv[1:]])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

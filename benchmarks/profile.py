@@ -31,18 +31,21 @@ SECTION = "profile"
 #: (layer, path fragments of its frames), innermost layer first.
 LAYERS = (
     ("core", ("fake_clickatell/core/",)),
-    ("adapter", ("fake_clickatell/app.py",)),
+    ("adapter", ("fake_clickatell/api.py", "fake_clickatell/app.py", "fake_clickatell/state.py")),
     ("flask", ("flask/", "werkzeug/")),
     ("server", ("fake_clickatell/server.py", "http/server.py", "socketserver.py")),
 )
 LABELS = {
     "core": "core (fake_clickatell/core)",
-    "adapter": "adapter (app.py, incl. query decoding)",
+    "adapter": "adapter (api.py, incl. query decoding)",
     "flask": "Flask + werkzeug",
-    "server": "server loop (server.py, http.server, headers)",
-    "headers": "  of which http.server header parsing",
+    "server": "server loop (server.py: sockets, request heads)",
+    "headers": "  of which in the request-head reader",
+    "recv": "  of which in socket reads (readinto)",
     "other": "other",
 }
+#: Frames that read a request's line and headers (ours; http.server's before).
+HEAD_READERS = ("read_request (fake_clickatell/server.py", "parse_headers (http/client.py")
 
 
 def classify(stack: str) -> str:
@@ -66,12 +69,19 @@ def parse_raw(lines: Iterable[str]) -> collections.Counter[str]:
 
 
 def shares(counts: collections.Counter[str]) -> dict[str, float]:
-    """Share of samples per layer (and of header parsing within the server loop)."""
+    """Share of samples per layer; within the server loop, of the request-head reader and of
+    socket reads.
+
+    py-spy charges a thread blocked in a system call to the last holder of the GIL, and shows
+    no C frames: a sample on the reader's ``readline`` line is mostly waiting for the bytes.
+    """
     total = sum(counts.values())
     layers: collections.Counter[str] = collections.Counter()
     for stack, n in counts.items():
         layers[classify(stack)] += n
-        if "parse_headers (http/client.py" in stack:
+        if "(socket.py:" in stack.rsplit(";", 1)[-1]:
+            layers["recv"] += n
+        elif any(reader in stack for reader in HEAD_READERS):
             layers["headers"] += n
     return {layer: layers[layer] / total for layer in LABELS} if total else {}
 

@@ -1,27 +1,45 @@
-"""Rule matching cost: the in-process sendmsg path with 0 rules versus 200 rules.
+"""Rule matching cost: sendmsg in-process with no rules, and with 200 (suite ``rules``).
 
-Run: ``.venv/bin/python -m benchmarks.rules``. Each variant is timed in alternating rounds in
-the same process (so drift hits all alike), and reported as a median with spread and as a ratio
-against the no-rules baseline. Two 200-rule variants:
+Two paths, each timed in this process (thread CPU time, the fastest of ten batches, as the
+breakdown does), the variants alternating within each round so that drift hits all alike:
 
-* ``200 rules, other commands``: rules spread over the other commands (the common case: the
-  command index skips them all);
-* ``200 rules, all on sendmsg``: every rule names sendmsg and is checked (the worst case),
-  none fires (recipient and parameter conditions that do not hold).
+* the whole app as a WSGI call (what an in-process client such as ``httpx.WSGITransport``
+  pays): the API adapter and the core;
+* the core alone: :meth:`Gateway.handle` on a ready request (no HTTP at all), where the rules'
+  share is largest.
+
+Two 200-rule scenarios, against the same scenario without rules:
+
+* ``other commands``: 200 rules spread over the other commands (the common case: rules are
+  indexed by command, so sendmsg skips them all);
+* ``all on sendmsg``: every rule names sendmsg and is checked (the worst case), none fires
+  (recipient-prefix and parameter-glob conditions that do not hold).
 """
 
 from __future__ import annotations
 
-import statistics
+import sys
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
-from fake_clickatell import Gateway, create_app, load_scenario_text
-from fake_clickatell.core.commands import Params
-from fake_clickatell.core.gateway import ApiRequest
+from .breakdown import time_per_call, wsgi_caller
+from .config import Config
+from .machine import pin_self, unpin_self
+from .stats import Better, Report, Target
 
+SECTION = "scenario rules"
 COMMANDS = ["auth", "ping", "querymsg", "delmsg", "getbalance", "getmsgcharge"]
 BASE = "seed: 1\nclock: {start: 1800000000, frozen: true}\ndefault_balance: 100000000\n"
+RULES = 200
+PATHS = {"app": "whole app (WSGI call)", "core": "core alone (Gateway.handle)"}
+VARIANTS = {
+    "none": "no rules",
+    "other": f"{RULES} rules, other commands",
+    "sendmsg": f"{RULES} rules, all on sendmsg",
+}
+CREDENTIALS = {"api_id": "1", "user": "u", "password": "p"}
+QUERY = {"to": "27999000001", "text": "hello world"}
 
 
 def _scenario(rules: str) -> str:
@@ -33,6 +51,7 @@ def _rule(when: str) -> str:
 
 
 def other_commands(n: int) -> str:
+    """``n`` rules on the commands other than sendmsg."""
     # Conditions that never hold, so that the session's auth is not refused either.
     return "".join(
         _rule(f"command: {COMMANDS[i % len(COMMANDS)]}, user: nobody{i}") for i in range(n)
@@ -40,6 +59,7 @@ def other_commands(n: int) -> str:
 
 
 def all_on_sendmsg(n: int) -> str:
+    """``n`` rules on sendmsg, none of which fires for the benchmark's request."""
     return "".join(
         _rule(f"command: sendmsg, recipient: {{prefix: '44{i:04d}'}}")
         if i % 2
@@ -48,68 +68,73 @@ def all_on_sendmsg(n: int) -> str:
     )
 
 
-def wsgi_loop(rules: str) -> Callable[[int], float]:
-    """Send ``n`` messages through the Flask app (test client); returns the seconds taken."""
+SCENARIOS = {"none": "", "other": other_commands(RULES), "sendmsg": all_on_sendmsg(RULES)}
+
+
+def app_caller(rules: str) -> Callable[[], object]:
+    """One sendmsg through the app as a WSGI call, with a session (checked: accepted)."""
+    from fake_clickatell import create_app, load_scenario_text
+
     app = create_app(load_scenario_text(_scenario(rules), "bench.yaml"))
-    client = app.test_client()
-    session = client.get("/http/auth?api_id=1&user=u&password=p").get_data(as_text=True)[4:]
-    target = f"/http/sendmsg?session_id={session}&to=27999000001&text=hello+world"
-
-    def run(n: int) -> float:
-        started = time.perf_counter()
-        for _ in range(n):
-            client.get(target)
-        return time.perf_counter() - started
-
-    assert client.get(target).get_data(as_text=True).startswith("ID: "), "not a real send"
-    run(200)  # warm up
-    return run
+    auth = app.test_client().get("/http/auth?" + urlencode(CREDENTIALS)).get_data(as_text=True)
+    query = urlencode({"session_id": auth.removeprefix("OK: "), **QUERY})
+    call = wsgi_caller(app, "/http/sendmsg", query)
+    body = call()
+    if not isinstance(body, bytes) or not body.startswith(b"ID: "):
+        raise RuntimeError(f"not a real send: {body!r}")
+    return call
 
 
-def gateway_loop(rules: str) -> Callable[[int], float]:
-    """Send ``n`` messages straight into the gateway (no HTTP at all)."""
+def core_caller(rules: str) -> Callable[[], object]:
+    """One sendmsg straight into the gateway (checked: accepted)."""
+    from fake_clickatell import Gateway, load_scenario_text
+    from fake_clickatell.core.commands import Params
+    from fake_clickatell.core.gateway import ApiRequest
+
     gateway = Gateway(load_scenario_text(_scenario(rules), "bench.yaml"), time_source=time.time)
-    auth = Params([("api_id", "1"), ("user", "u"), ("password", "p")])
-    session = gateway.handle(ApiRequest("auth", auth)).body[4:]
-    params = Params([("session_id", session), ("to", "27999000001"), ("text", "hello world")])
+    auth = gateway.handle(ApiRequest("auth", Params(list(CREDENTIALS.items()))))
+    params = Params([("session_id", auth.body.removeprefix("OK: ")), *QUERY.items()])
     request = ApiRequest("sendmsg", params)
-
-    def run(n: int) -> float:
-        started = time.perf_counter()
-        for _ in range(n):
-            gateway.handle(request)
-        return time.perf_counter() - started
-
-    assert gateway.handle(request).body.startswith("ID: "), "not a real send"
-    run(200)
-    return run
+    if not gateway.handle(request).body.startswith("ID: "):
+        raise RuntimeError("not a real send")
+    return lambda: gateway.handle(request)
 
 
-def measure(
-    title: str, loop: Callable[[str], Callable[[int], float]], rounds: int, per_round: int
-) -> None:
-    variants = {
-        "no rules (baseline)": loop(""),
-        "200 rules, other commands": loop(other_commands(200)),
-        "200 rules, all on sendmsg": loop(all_on_sendmsg(200)),
+def _key(path: str, variant: str) -> str:
+    return f"rules.{path}.{variant}"
+
+
+def run(report: Report, config: Config) -> None:
+    """Time every (path, variant) once per round, on the server CPU."""
+    report.section(SECTION, "µs per sendmsg x1 in-process; baseline: the same without rules")
+    for path, where in PATHS.items():
+        for variant, what in VARIANTS.items():
+            report.metric(_key(path, variant), f"{where}: {what}", "µs")
+        report.row(SECTION, _key(path, "none"))
+        for variant in ("other", "sendmsg"):
+            target = Target(2.0, Better.LOWER)
+            report.row(SECTION, _key(path, variant), _key(path, "none"), target)
+    callers = {
+        _key(path, variant): (app_caller if path == "app" else core_caller)(SCENARIOS[variant])
+        for path in PATHS
+        for variant in VARIANTS
     }
-    samples: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(rounds):  # alternate variants so that machine load hits all alike
-        for name, run in variants.items():
-            samples[name].append(run(per_round) / per_round * 1e6)
-    base = statistics.median(samples["no rules (baseline)"])
-    print(f"{title}, {rounds} rounds x {per_round} requests")
-    print(f"  {'variant':30} {'median us/req':>14} {'IQR':>8} {'ratio':>7}")
-    for name, values in samples.items():
-        q1, _, q3 = statistics.quantiles(values, n=4)
-        median = statistics.median(values)
-        print(f"  {name:30} {median:14.1f} {q3 - q1:8.1f} {median / base:7.2f}")
+    pin_self(config.pinning.server_cpu)
+    try:
+        for _ in range(config.rounds):
+            for key, call in callers.items():
+                seconds = time_per_call(call, config.breakdown_time)
+                report.metrics[key].samples.append(seconds * 1e6)
+    finally:
+        unpin_self()
 
 
-def main(rounds: int = 15, per_round: int = 1000) -> None:
-    measure("in-process sendmsg through the Flask app", wsgi_loop, rounds, per_round)
-    measure("sendmsg straight into the gateway (no HTTP)", gateway_loop, rounds, per_round)
+def main() -> int:
+    """``python -m benchmarks.rules``: this suite alone (``python -m benchmarks --only``)."""
+    from .runner import main as run_main
+
+    return run_main(["--only", "rules", *sys.argv[1:]])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

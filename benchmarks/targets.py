@@ -109,8 +109,10 @@ class Servers:
         if server in self._servers:
             self._servers.remove(server)
 
-    def start_python(self, stack: str, app: str, timeout: float = 30) -> Server:
-        """``python -m benchmarks.serve STACK APP``, pinned to the server CPU."""
+    def start_python(
+        self, stack: str, app: str, gc_mode: str | None = None, timeout: float = 30
+    ) -> Server:
+        """``python -m benchmarks.serve STACK APP [GC]``, pinned to the server CPU."""
         command = [
             *self.pinning.server_prefix(),
             sys.executable,
@@ -118,6 +120,7 @@ class Servers:
             "benchmarks.serve",
             stack,
             app,
+            *([gc_mode] if gc_mode else []),
         ]
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         process = subprocess.Popen(
@@ -128,7 +131,7 @@ class Servers:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        name = f"{stack}/{app}"
+        name = f"{stack}/{app}" + (f"/{gc_mode}" if gc_mode else "")
         try:
             port = _read_ready(process, timeout, name)
         except BaseException:

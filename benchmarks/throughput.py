@@ -222,12 +222,14 @@ def _start_servers(
     return started
 
 
-def _target(server: Server, load: Load, session_id: str = "0" * 32) -> str:
+def request_target(server: Server, load: Load, session_id: str = "0" * 32) -> str:
+    """The path and query wrk sends for ``load``."""
     path = "/http/sendmsg" if load.fake else stub_path(load.recipients)
     return f"{path}?{sendmsg_query(session_id, load.recipients)}"
 
 
 def open_session(server: Server) -> str:
+    """Reset the fake and authenticate: the session id of a fresh run."""
     status, body = server.request("POST", "/__admin/reset")
     if status != 200:
         raise ServerError(f"{server.name}: reset answered {status}")
@@ -237,7 +239,7 @@ def open_session(server: Server) -> str:
     return body[4:].decode()
 
 
-def _accepted(server: Server) -> int:
+def accepted_since_reset(server: Server) -> int:
     """Messages accepted since the last reset, from the account's balance (charge 1 each)."""
     status, body = server.request("GET", "/__admin/accounts")
     if status != 200:
@@ -251,13 +253,13 @@ def _accepted(server: Server) -> int:
 def _check_reply(server: Server, load: Load) -> None:
     """One request before any load: the server must answer what the benchmark expects."""
     if load.fake:
-        target = _target(server, load, open_session(server))
+        target = request_target(server, load, open_session(server))
         status, body = server.request("GET", target)
         lines = body.decode().split("\n")
         ok = status == 200 and len(lines) == load.recipients
         ok = ok and all(line.startswith("ID: ") for line in lines)
     else:
-        status, body = server.request("GET", _target(server, load))
+        status, body = server.request("GET", request_target(server, load))
         ok = status == 200 and body.decode() == reply_body(load.recipients)
     if not ok:
         raise ServerError(f"{server.name} answered {status} {body[:120]!r}")
@@ -277,7 +279,7 @@ def _warm_up(config: Config, server: Server, todo: list[Load]) -> None:
         session = open_session(server) if load.fake else "0" * 32
         command = wrk_command(
             config.wrk,
-            server.url(_target(server, load, session)),
+            server.url(request_target(server, load, session)),
             duration=seconds,
             connections=config.connections,
             keep_alive=load.mode == "keepalive",
@@ -297,7 +299,7 @@ def _measure(
         server.request("DELETE", "/__admin/requests")  # its journal, like the fake's reset
     command = wrk_command(
         config.wrk,
-        server.url(_target(server, load, session)),
+        server.url(request_target(server, load, session)),
         duration=config.duration,
         connections=config.connections,
         keep_alive=load.mode == "keepalive",
@@ -316,7 +318,7 @@ def _measure(
     if errors or result.non_2xx:
         problems.append(f"{errors} socket errors, {result.non_2xx} non-2xx")
     if load.fake:
-        accepted = _accepted(server)
+        accepted = accepted_since_reset(server)
         expected = result.requests * load.recipients
         if accepted < expected:
             problems.append(f"only {accepted} of {expected} messages were accepted")

@@ -33,6 +33,8 @@ class WrkResult:
     socket_errors: int
     non_2xx: int
     read_errors: int = 0
+    #: The slowest request (seconds): on our server, typically a garbage collection's pause.
+    max_latency: float | None = None
     server_cpu: float | None = None
     load_cpu: float | None = None
     others_cpu: float | None = None
@@ -69,6 +71,7 @@ def _find(pattern: str, text: str) -> re.Match[str]:
 
 def parse_output(text: str) -> WrkResult:
     """Read wrk's ``--latency`` report."""
+    latency = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", text, re.M)
     p50 = _seconds(_find(r"^\s+50%\s+(\S+)", text)[1])
     p99 = _seconds(_find(r"^\s+99%\s+(\S+)", text)[1])
     done = _find(r"^\s+(\d+) requests in ([\d.]+\w+),", text)
@@ -86,6 +89,7 @@ def parse_output(text: str) -> WrkResult:
         socket_errors=sum(int(x) for x in errors.groups()) if errors else 0,
         non_2xx=int(non_2xx[1]) if non_2xx else 0,
         read_errors=int(errors[2]) if errors else 0,
+        max_latency=_seconds(latency[1]) if latency else None,
     )
 
 
@@ -145,6 +149,7 @@ def run_wrk(command: list[str], *, server_pid: int | None, timeout: float) -> Wr
         socket_errors=result.socket_errors,
         non_2xx=result.non_2xx,
         read_errors=result.read_errors,
+        max_latency=result.max_latency,
         server_cpu=server_cpu,
         load_cpu=load_cpu,
         others_cpu=others,

@@ -4,23 +4,37 @@ The API paths (``/http``, ``/http_batch``, ``/utils``, ``/mms``) are answered by
 :class:`~fake_clickatell.api.ApiAdapter` in plain WSGI, in front of Flask; Flask serves the JSON
 admin API under ``/__admin/`` and plain-text 404s for everything else. Each app owns its own
 gateway (no module-level state), its lock, its recorded errors and its push dispatcher.
+
+:func:`create_wsgi_app` is the same fake without the Flask object up front: Flask is imported
+and the admin app built when the first request that is not an API call arrives. That is what
+``fake-clickatell serve`` runs, so that it answers its first ``sendmsg`` sooner.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from . import admin
 from .api import ApiAdapter, TransportFault
 from .core.config import DEFAULT_SCENARIO, Scenario
 from .core.gateway import Gateway
 from .server import MAX_BODY
 from .state import EXTENSION, FakeState, ServerError, get_state
 
-__all__ = ["FakeState", "ServerError", "TransportFault", "create_app", "get_state"]
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from flask import Flask
+
+__all__ = [
+    "FakeState",
+    "ServerError",
+    "TransportFault",
+    "create_app",
+    "create_wsgi_app",
+    "get_state",
+]
 
 
 def create_app(
@@ -36,15 +50,71 @@ def create_app(
     ``log`` gets one line per request (passwords masked); ``allowed_hosts`` widens where
     callbacks and MO pushes may go (loopback always may).
     """
+    state = _new_state(scenario, gateway, time_source, log, allowed_hosts)
+    app = _admin_app(state)
+    app.wsgi_app = ApiAdapter(state, app.wsgi_app)  # type: ignore[method-assign]
+    return app
+
+
+def create_wsgi_app(
+    scenario: Scenario = DEFAULT_SCENARIO,
+    *,
+    gateway: Gateway | None = None,
+    time_source: Callable[[], float] = time.time,
+    log: Callable[[str], None] | None = None,
+    allowed_hosts: Iterable[str] = (),
+) -> ApiAdapter:
+    """The fake :func:`create_app` makes, as a plain WSGI callable; its state is ``.state``.
+
+    It answers the same requests with the same bytes; Flask is imported, and the admin app
+    built, when the first request outside the API paths arrives.
+    """
+    state = _new_state(scenario, gateway, time_source, log, allowed_hosts)
+    return ApiAdapter(state, _LazyAdminApp(state))
+
+
+def _new_state(
+    scenario: Scenario,
+    gateway: Gateway | None,
+    time_source: Callable[[], float],
+    log: Callable[[str], None] | None,
+    allowed_hosts: Iterable[str],
+) -> FakeState:
+    if gateway is None:
+        gateway = Gateway(scenario, time_source=time_source, allowed_hosts=allowed_hosts)
+    return FakeState(gateway, log=log)
+
+
+def _admin_app(state: FakeState) -> Flask:
+    """The Flask app of the admin API (and 404s), serving ``state``."""
+    from flask import Flask
+
+    from . import admin
+
     app = Flask("fake_clickatell")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     # No redirects, ever: "/__admin/clock/" is answered, not bounced with a 308.
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
-    if gateway is None:
-        gateway = Gateway(scenario, time_source=time_source, allowed_hosts=allowed_hosts)
-    state = FakeState(gateway, log=log)
     app.extensions[EXTENSION] = state
     admin.register(app)
-    app.wsgi_app = ApiAdapter(state, app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+class _LazyAdminApp:
+    """The admin app, built on its first request (building it twice would be harmless, but
+    the lock makes every request see the same one)."""
+
+    def __init__(self, state: FakeState) -> None:
+        self._state = state
+        self._app: Flask | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        app = self._app
+        if app is None:
+            with self._lock:
+                if self._app is None:
+                    self._app = _admin_app(self._state)
+                app = self._app
+        return app(environ, start_response)

@@ -9,12 +9,18 @@ import threading
 import time
 from collections.abc import Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .app import create_app
-from .core.config import DEFAULT_SCENARIO, Scenario
-from .scenario import ScenarioError, load_scenario
-from .server import WSGIServer
+from .app import create_wsgi_app
+from .core.config import DEFAULT_SCENARIO
+from .server import WSGIServer, freeze_long_lived_objects
+
+if TYPE_CHECKING:
+    from .core.config import Scenario
+
+# Flask and yaml are imported when first needed (the first admin request, a scenario file):
+# `serve` starts in about half the time without them (docs/benchmarks.md, cold start).
 
 
 def _log(line: str) -> None:
@@ -25,12 +31,14 @@ def _log(line: str) -> None:
 def _serve(args: argparse.Namespace) -> int:
     scenario = DEFAULT_SCENARIO
     if args.scenario:
+        from .scenario import ScenarioError, load_scenario
+
         try:
             scenario = load_scenario(args.scenario)
         except ScenarioError as error:
             print(f"fake-clickatell: {error}", file=sys.stderr)
             return 2
-    app = create_app(scenario, log=None if args.quiet else _log, allowed_hosts=args.allow_host)
+    app = create_wsgi_app(scenario, log=None if args.quiet else _log, allowed_hosts=args.allow_host)
     try:
         server = WSGIServer(app, args.host, args.port)
     except OSError as error:
@@ -46,6 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
+    freeze_long_lived_objects()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -57,6 +66,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .scenario import ScenarioError, load_scenario
+
     failed = 0
     for path in args.files:
         try:

@@ -1,7 +1,9 @@
 """Scenario files: YAML in, a validated, frozen :class:`~fake_clickatell.core.config.Scenario` out.
 
-This is the only module that imports yaml, and it loads with a safe loader. Every error names
-the file, the key path and what was expected, e.g.::
+This is the only module that imports yaml, when a scenario is first read or written (not at
+import: ``fake-clickatell serve`` without a scenario, and the pytest plugin, start faster
+without it), and it loads with a safe loader. Every error names the file, the key path and
+what was expected, e.g.::
 
     flaky.yaml: accounts[0].balance: expected a number >= 0, got 'lots'
 
@@ -11,6 +13,7 @@ Unknown keys are errors (they are usually typos), and so are duplicate keys.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import math
 import os
@@ -18,9 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NoReturn, TypeVar
-
-import yaml
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from .core.codes import RECIPIENT_ERRORS, STATUSES, is_final
 from .core.config import (
@@ -49,6 +50,9 @@ from .core.config import (
 )
 from .core.gateway import COMMANDS, SENDING_COMMANDS
 
+if TYPE_CHECKING:
+    import yaml
+
 T = TypeVar("T")
 
 
@@ -63,26 +67,29 @@ class ScenarioError(ValueError):
         self.detail = message
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+@functools.cache
+def _unique_key_loader() -> type[yaml.SafeLoader]:
     """A safe loader that refuses duplicate keys instead of keeping the last one."""
+    import yaml
 
+    class UniqueKeyLoader(yaml.SafeLoader):
+        pass
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            mark = key_node.start_mark
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", mark)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-    return mapping
+    def construct_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+        loader.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in mapping:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", mark)
+            mapping[key] = loader.construct_object(value_node, deep=True)
+        return mapping
 
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
+    UniqueKeyLoader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping
+    )
+    return UniqueKeyLoader
 
 
 def _describe(value: object) -> str:
@@ -709,14 +716,18 @@ def scenario_from_data(data: object, source: str = "<scenario>") -> Scenario:
 def scenario_to_yaml(data: Mapping[str, Any]) -> str:
     """Scenario data (a dict shaped like the YAML) as YAML text, e.g. for ``PUT
     /__admin/scenario`` (this module is the only one that imports yaml)."""
+    import yaml
+
     text: str = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False)
     return text
 
 
 def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
     """Parse and validate scenario YAML."""
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        data = yaml.load(text, Loader=_unique_key_loader())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

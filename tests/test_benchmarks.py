@@ -5,13 +5,24 @@ very short in-process run prints a table. No timing is asserted: speed lives in 
 from __future__ import annotations
 
 import collections
+import contextlib
 import importlib.util
 import json
 import math
 
 import pytest
 
-from benchmarks import breakdown, memory, profile, runner, throughput
+from benchmarks import (
+    breakdown,
+    fixtures,
+    gcpause,
+    memory,
+    profile,
+    rules,
+    runner,
+    serve,
+    throughput,
+)
 from benchmarks.config import Config
 from benchmarks.stats import Better, Report, Target, format_value, ratio, summarize
 from benchmarks.targets import Servers
@@ -101,6 +112,7 @@ def test_wrk_output_is_parsed():
     assert result.p50 == pytest.approx(850e-6)
     assert result.p99 == pytest.approx(1.02)
     assert (result.socket_errors, result.non_2xx) == (3, 5)
+    assert result.max_latency == pytest.approx(33.56e-3)
     with pytest.raises(WrkError, match="unexpected wrk output"):
         parse_output("wrk: something else entirely")
 
@@ -138,8 +150,10 @@ def test_memory_probes_count_what_they_store():
 
 def test_profile_samples_are_charged_to_the_innermost_layer():
     raw = [
-        "run (threading.py:1);handle (fake_clickatell/server.py:7);"
-        "_api_view (fake_clickatell/app.py:1);parse_qsl (urllib/parse.py:9) 3",
+        "run (threading.py:1);serve (fake_clickatell/server.py:7);"
+        "__call__ (fake_clickatell/api.py:1);parse_qsl (urllib/parse.py:9) 2",
+        "run (threading.py:1);serve (fake_clickatell/server.py:7);"
+        "read_request (fake_clickatell/server.py:9);SocketIO.readinto (socket.py:2) 1",
         "run (threading.py:1);handle (fake_clickatell/server.py:7);"
         "__call__ (flask/app.py:1);handle (fake_clickatell/core/gateway.py:2) 5",
         "run (threading.py:1);parse_request (http/server.py:3);"
@@ -150,9 +164,10 @@ def test_profile_samples_are_charged_to_the_innermost_layer():
     assert sum(counts.values()) == 10
     shares = profile.shares(counts)
     assert shares["core"] == pytest.approx(0.5)
-    assert shares["adapter"] == pytest.approx(0.3)
-    assert shares["server"] == pytest.approx(0.2)
-    assert shares["headers"] == pytest.approx(0.2)
+    assert shares["adapter"] == pytest.approx(0.2)
+    assert shares["server"] == pytest.approx(0.3)
+    assert shares["headers"] == pytest.approx(0.2)  # ours, and http.server's before
+    assert shares["recv"] == pytest.approx(0.1)  # waiting for bytes is not parsing them
     assert profile.top_functions(counts, 1) == [("handle (fake_clickatell/core/gateway.py:2)", 0.5)]
     assert isinstance(counts, collections.Counter)
 
@@ -163,7 +178,7 @@ def test_a_short_in_process_run_prints_a_table(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "== per-request breakdown" in out
     assert "core: Gateway.handle" in out
-    assert "whole Flask app (WSGI call)" in out
+    assert "whole app (WSGI call: adapter + core)" in out
     (record,) = tmp_path.glob("run-*.json")
     saved = json.loads(record.read_text())
     core = saved["metrics"]["breakdown.core"]["samples"]
@@ -199,3 +214,44 @@ def test_a_missing_serving_stack_is_a_skipped_row(monkeypatch):
     assert report.metrics[f"{load.key}.rps"].skipped == (
         "waitress not installed (pip install -e '.[bench]')"
     )
+
+
+def test_without_wrk_the_gc_rows_say_skipped():
+    report = Report()
+    gcpause.run(report, Config.quick(wrk=None))
+    assert {verdict for _, verdict in report.verdicts()} <= {"skipped"}
+    assert report.metrics["gc.serve.p99"].skipped == WRK_MISSING
+    assert "GC as fake-clickatell serve runs it: p99" in report.render()
+
+
+def test_a_benchmark_server_refuses_an_unknown_gc_mode(capsys):
+    assert serve.main(["ours", "raw", "sometimes"]) == 2
+    assert "unknown GC mode 'sometimes'" in capsys.readouterr().out
+
+
+def test_the_rules_suite_times_each_path_and_variant():
+    report = Report()
+    rules.run(report, Config.quick(rounds=1, breakdown_time=0.005))
+    for path in rules.PATHS:
+        for variant in rules.VARIANTS:
+            (sample,) = report.metrics[f"rules.{path}.{variant}"].samples
+            assert sample > 0
+    assert len(report.verdicts()) == 4
+
+
+def test_the_fixture_timers_measure_what_the_fixture_does():
+    assert fixtures.start_fake() > 0
+    assert fixtures.stop_fake() > 0
+    with contextlib.ExitStack() as cleanup:
+        reset = fixtures.reset_timer("local", cleanup)
+        assert reset() > 0
+
+
+def test_the_fixture_suite_declares_issue_7s_targets():
+    report = Report()
+    fixtures.declare(report)
+    targets = {row.metric: row.target for row in report.rows if row.target is not None}
+    assert targets[fixtures.START] == Target(10, Better.LOWER, on_ratio=False)
+    assert targets[fixtures.STOP] == Target(20, Better.LOWER, on_ratio=False)
+    assert targets[fixtures.RESET] == Target(100, Better.LOWER, on_ratio=False)
+    assert targets[fixtures.WALL["fake"]] == Target(1.0, Better.LOWER)

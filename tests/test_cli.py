@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -111,3 +112,41 @@ def test_console_script_is_installed():
     script = Path(sys.executable).parent / "fake-clickatell"
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
     assert result.stdout.startswith("fake-clickatell ")
+
+
+# What `serve` imports before its first admin request (its cold start, docs/benchmarks.md).
+LAZY_IMPORTS = """
+import io, json, sys
+from fake_clickatell.cli import build_parser
+from fake_clickatell.app import create_wsgi_app
+
+def call(app, method, path, query=""):
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
+               "SERVER_NAME": "t", "SERVER_PORT": "1", "SERVER_PROTOCOL": "HTTP/1.1",
+               "wsgi.input": io.BytesIO(), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr}
+    seen = []
+    body = b"".join(app(environ, lambda status, headers, exc=None: seen.append(status)))
+    return seen[0], body.decode()
+
+def loaded():
+    return sorted({m.split(".")[0] for m in sys.modules} & {"flask", "werkzeug", "yaml"})
+
+app = create_wsgi_app()
+steps = [("start", loaded())]
+steps.append((call(app, "GET", "/http/auth", "api_id=1&user=u&password=p")[1][:4], loaded()))
+steps.append((call(app, "POST", "/__admin/reset")[0], loaded()))
+steps.append((call(app, "GET", "/nowhere")[0], loaded()))
+print(json.dumps(steps))
+"""
+
+
+def test_serve_imports_flask_and_yaml_only_when_first_needed():
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY_IMPORTS], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == [
+        ["start", []],
+        ["OK: ", []],
+        ["200 OK", ["flask", "werkzeug"]],
+        ["404 NOT FOUND", ["flask", "werkzeug"]],
+    ]

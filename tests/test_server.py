@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import io
 import socket
+import threading
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from fake_clickatell import FakeServer
+from fake_clickatell import FakeServer, Scenario, create_app
+from fake_clickatell.server import (
+    BadRequest,
+    WSGIServer,
+    _FreezeSurvivors,
+    freeze_long_lived_objects,
+    read_request,
+)
 
 from .support import frozen
 
@@ -164,3 +178,198 @@ def test_stop_closes_idle_keep_alive_connections_and_the_listener():
     idle.close()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+# -- the request reader ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"GET /http/ping HTTP/1.1\r\n" + b"X-A: b\r\n" * 101 + b"\r\n", "HTTP/1.1 431"),
+        (b"GET /http/ping HTTP/1.1\r\nX: a\r\n" + b" folded\r\n" * 101 + b"\r\n", "HTTP/1.1 431"),
+        (b"GET /http/ping HTTP/1.1\r\nno colon here\r\n\r\n", "HTTP/1.1 400"),
+        (b"GET /http/ping HTTP/1.1\r\nHost : t\r\n\r\n", "HTTP/1.1 400"),
+        (b"GET /http/ping HTTP/1.1\r\n: empty name\r\n\r\n", "HTTP/1.1 400"),
+        (b"GET /http/ping HTTP/1.1\r\n folded first\r\n\r\n", "HTTP/1.1 400"),
+        (
+            b"GET /http/ping HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+            "HTTP/1.1 400",
+        ),
+        (b"GET /http/ping HTTP/1.x\r\n\r\n", "HTTP/1.1 400"),
+        (b"GET /http/ping HTTP/1\r\n\r\n", "HTTP/1.1 400"),
+        (b"GET /http/ping extra HTTP/1.1\r\n\r\n", "HTTP/1.1 400"),
+        (b"POST /http/ping\r\n\r\n", "HTTP/1.1 400"),
+        (b"GET /" + b"x" * (1024 * 1024 + 10) + b" HTTP/1.1\r\n\r\n", "HTTP/1.1 414"),
+    ],
+)
+def test_malformed_heads_get_http_errors(server: FakeServer, raw: bytes, status: str):
+    status_line, headers, body = split_response(exchange(server, raw))
+    assert status_line.startswith(status)
+    assert headers["connection"] == "close"
+    assert body == status_line.removeprefix("HTTP/1.1 ").encode()
+
+
+def test_an_error_answering_head_has_no_body(server: FakeServer):
+    data = exchange(server, b"HEAD /http/ping HTTP/1.1\r\nbroken\r\n\r\n")
+    status, headers, body = split_response(data)
+    assert status == "HTTP/1.1 400 Bad Request"
+    assert int(headers["content-length"]) > 0
+    assert body == b""
+
+
+def test_the_same_content_length_twice_is_one_length(server: FakeServer):
+    body = b"api_id=1&user=u&password=p"
+    data = exchange(
+        server,
+        b"POST /http/auth HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: %d\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+        % (len(body), len(body), body),
+    )
+    assert split_response(data)[2].startswith(b"OK: ")
+
+
+def test_headers_reach_the_app_as_wsgi_environ():
+    seen: dict[str, str] = {}
+
+    def app(environ, start_response):
+        seen.update((k, v) for k, v in environ.items() if isinstance(v, str))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    server = WSGIServer(app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(
+                b"GET //double/slash?q=1 HTTP/1.1\r\nHost: t\r\nX-Folded: one\r\n\t two\r\n"
+                b"X-Twice: a\r\nx-twice: b\r\nX-Value:   padded \t\r\nContent-Type: text/x\r\n"
+                b"Connection: close\r\n\r\n"
+            )
+            while sock.recv(4096):
+                pass
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    assert seen["PATH_INFO"] == "/double/slash"
+    assert seen["QUERY_STRING"] == "q=1"
+    assert seen["SERVER_PROTOCOL"] == "HTTP/1.1"
+    assert seen["HTTP_X_FOLDED"] == "one two"
+    assert seen["HTTP_X_TWICE"] == "a,b"
+    assert seen["HTTP_X_VALUE"] == "padded"
+    assert seen["CONTENT_TYPE"] == "text/x"
+    assert "HTTP_CONTENT_TYPE" not in seen
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_read_as_a_request_or_a_bad_request(raw: bytes):
+    # Whatever arrives, the reader returns a request, None (end of stream) or an HTTP error.
+    try:
+        request = read_request(io.BytesIO(raw))
+    except BadRequest as error:
+        status: int = error.status
+    else:
+        status = 200 if request is None or request.method else 0
+    assert status in (200, 400, 414, 431, 505)
+
+
+_request_lines = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                b"GET /http/ping HTTP/1.1",
+                b"POST /http/auth HTTP/1.0",
+                b"Host: t",
+                b" fold",
+                b"Content-Length: 3",
+                b"Transfer-Encoding: chunked",
+                b"Expect: 100-continue",
+                b"Connection: keep-alive",
+                b"",
+                b"abc",
+                b"3",
+                b"0",
+            ]
+        ),
+        st.binary(max_size=40),
+    ),
+    max_size=8,
+).map(lambda lines: b"\r\n".join(lines))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(raw=_request_lines)
+def test_any_bytes_over_the_socket_get_http_or_a_close(server: FakeServer, raw: bytes):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(raw)
+        sock.shutdown(socket.SHUT_WR)  # the end of the stream ends the request, whatever it was
+        data = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                data += chunk
+    assert data == b"" or data.startswith(b"HTTP/1.1 ")
+    assert (
+        split_response(exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n"))[2]
+        == b"ERR: 005, Missing session ID"
+    )
+
+
+# -- the collector policy of `fake-clickatell serve` --------------------------------------------
+
+
+def test_survivors_of_full_collections_are_frozen_and_thawed_on_schedule():
+    now = [0.0]
+    callback = _FreezeSurvivors(60.0, lambda: now[0])
+    try:
+        callback("stop", {"generation": 1})
+        callback("start", {"generation": 2})
+        assert gc.get_freeze_count() == 0  # only the end of a full collection freezes
+        callback("stop", {"generation": 2})
+        assert gc.get_freeze_count() > 0
+        now[0] = 60.0
+        callback("stop", {"generation": 2})
+        assert gc.get_freeze_count() == 0  # thawed: the next full collection walks everything
+        callback("stop", {"generation": 2})
+        assert gc.get_freeze_count() > 0
+        assert (callback.frozen, callback.thawed) == (2, 1)
+    finally:
+        gc.unfreeze()
+
+
+def test_the_policy_acts_on_real_collections_and_is_undone():
+    undo = freeze_long_lived_objects(thaw_every=3600)
+    try:
+        gc.collect()
+        assert gc.get_freeze_count() > 0
+    finally:
+        undo()
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gc.get_freeze_count() == 0  # no longer installed
+
+
+def test_stored_messages_hold_no_reference_cycles():
+    # The policy relies on it: frozen messages must be freed by reference counting at reset.
+    app = create_app(frozen(Scenario(default_balance=Decimal(1000))))
+    client = app.test_client()
+    session = client.get("/http/auth?api_id=1&user=u&password=p").get_data(as_text=True)[4:]
+    flags = gc.get_debug()
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds is kept in gc.garbage, to look at
+    try:
+        for n in range(50):
+            to = ",".join(f"2799900{n:02d}{k:02d}" for k in range(3))
+            reply = client.get(f"/http/sendmsg?session_id={session}&to={to}&text=hi&callback=3")
+            assert reply.get_data(as_text=True).startswith("ID: ")
+        client.post("/__admin/clock", json={"advance": 60})
+        client.post("/__admin/reset")
+        gc.collect()
+        ours = [o for o in gc.garbage if type(o).__module__.startswith("fake_clickatell")]
+    finally:
+        gc.set_debug(flags)
+        gc.garbage.clear()
+    assert ours == []
