@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from .core.codes import RECIPIENT_ERRORS, STATUSES, is_final
+from .core.commands import canonical_name
 from .core.config import (
     CALLBACK_RETRIES,
     DEFAULT_LIFECYCLE,
@@ -583,8 +584,12 @@ def _commands(node: _Node) -> frozenset[str]:
 def _params(node: _Node) -> tuple[tuple[str, str], ...]:
     if not isinstance(node.value, dict) or not node.value:
         node.fail("a mapping of parameter name to value or glob pattern")
+    # Named as the request parameters are known: CliMsgId matches climsgid, as on the wire.
     return tuple(
-        (str(name), node.child(str(name), value).string(allow_numbers=True, nonempty=False))
+        (
+            canonical_name(str(name)),
+            node.child(str(name), value).string(allow_numbers=True, nonempty=False),
+        )
         for name, value in node.value.items()
     )
 

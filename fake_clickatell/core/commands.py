@@ -66,6 +66,13 @@ _MSISDN = re.compile(r"[1-9][0-9]{6,14}")
 _ISO_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
+def canonical_name(name: str) -> str:
+    """The name a parameter is known by (``CliMsgId`` is ``climsgid``, ``msg_callback`` is
+    ``callback``); other names are case-sensitive, as the reference says."""
+    folded = name.lower()
+    return _ALIASES.get(folded) or _CASE_INSENSITIVE.get(folded, name)
+
+
 class Params:
     """Request parameters: first occurrence wins, some names folded (see module docstring)."""
 
@@ -74,8 +81,7 @@ class Params:
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
         values: dict[str, str] = {}
         for name, value in pairs:
-            key = _ALIASES.get(name.lower()) or _CASE_INSENSITIVE.get(name.lower(), name)
-            values.setdefault(key, value)
+            values.setdefault(canonical_name(name), value)
         self._values = values
 
     def get(self, name: str) -> str | None:
@@ -86,6 +92,10 @@ class Params:
         """The value of ``name`` when given and not empty, else ``None``."""
         value = self._values.get(name)
         return value or None
+
+    def names(self) -> frozenset[str]:
+        """The names present (canonical), as a set."""
+        return frozenset(self._values)
 
     def as_dict(self) -> dict[str, str]:
         """A copy of the parameters (canonical names)."""

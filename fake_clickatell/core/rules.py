@@ -16,7 +16,7 @@ import fnmatch
 import math
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,7 @@ class _RuleState:
         "fired",
         "index",
         "matched",
+        "needs",
         "rule",
         "window_count",
         "window_start",
@@ -67,6 +68,11 @@ class _RuleState:
         self.rule = rule
         # Only the conditions the rule states are checked: a rule costs what it asks for.
         self.checks = _compile(rule.when)
+        #: Parameters a request must carry for the rule to match at all.
+        needs = {name for name, _ in rule.when.params}
+        if rule.when.recipient is not None:
+            needs.add("to")
+        self.needs = frozenset(needs)
         self.enabled = True
         self.matched = 0
         self.fired = 0
@@ -140,32 +146,86 @@ def _recipient_check(pattern: NumberPattern) -> Check:
     return lambda f: any(match(n) is not None for n in f.recipients)
 
 
-class RuleBook:
-    """The rules of a scenario with their counters; ``evaluate`` picks the one that fires."""
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The rules that can apply to requests of one command with one set of parameter names.
 
-    __slots__ = ("_by_command", "_states", "_wildcards", "random")
+    ``plain`` must each be checked; ``by_number`` holds the rules whose recipient condition is a
+    number or a prefix, keyed by it, so that only those a recipient starts with are checked.
+    """
+
+    plain: tuple[_RuleState, ...]
+    by_number: Mapping[str, tuple[_RuleState, ...]]
+    lengths: tuple[int, ...]
+
+    def candidates(self, recipients: Sequence[str]) -> Sequence[_RuleState]:
+        if not self.by_number:
+            return self.plain
+        hits = {
+            state
+            for number in recipients
+            for length in self.lengths
+            for state in self.by_number.get(number[:length], ())
+        }
+        if not hits:
+            return self.plain
+        return sorted((*self.plain, *hits), key=lambda state: state.index)  # rule order
+
+
+#: Distinct (command, parameter names) plans kept; past it, plans are built per request.
+_PLAN_CACHE_LIMIT = 1024
+
+
+class RuleBook:
+    """The rules of a scenario with their counters; ``evaluate`` picks the one that fires.
+
+    Evaluation stays cheap with many rules: a request only looks at the rules that name its
+    command (or none), whose parameter conditions name parameters it has, and whose number or
+    prefix condition one of its recipients starts with. The survivors are checked in full, in
+    rule order.
+    """
+
+    __slots__ = ("_plans", "_states", "random")
 
     def __init__(self, rules: Sequence[Rule], rng: random.Random) -> None:
         #: The seeded stream for probabilities and generated garbage.
         self.random = rng
         self._states = [_RuleState(index, rule) for index, rule in enumerate(rules)]
-        self._wildcards = [s for s in self._states if s.rule.when.commands is None]
-        commands = {c for s in self._states for c in (s.rule.when.commands or ())}
-        self._by_command = {
-            command: [
-                s
-                for s in self._states
-                if s.rule.when.commands is None or command in s.rule.when.commands
-            ]
-            for command in commands
-        }
+        self._plans: dict[tuple[str, frozenset[str]], _Plan] = {}
 
     def __len__(self) -> int:
         return len(self._states)
 
+    def _plan(self, command: str, names: frozenset[str]) -> _Plan:
+        plan = self._plans.get((command, names))
+        if plan is not None:
+            return plan
+        plain: list[_RuleState] = []
+        by_number: dict[str, list[_RuleState]] = {}
+        for state in self._states:
+            when = state.rule.when
+            if when.commands is not None and command not in when.commands:
+                continue
+            if not state.needs <= names:
+                continue
+            recipient = when.recipient
+            if recipient is not None and recipient.kind is not PatternKind.GLOB:
+                by_number.setdefault(recipient.value, []).append(state)
+            else:
+                plain.append(state)
+        plan = _Plan(
+            tuple(plain),
+            {key: tuple(states) for key, states in by_number.items()},
+            tuple(sorted({len(key) for key in by_number})),
+        )
+        if len(self._plans) < _PLAN_CACHE_LIMIT:
+            self._plans[(command, names)] = plan
+        return plan
+
     def evaluate(self, facts: RequestFacts) -> Decision | None:
         """The decision of the first rule that fires for ``facts``, if any."""
-        for state in self._by_command.get(facts.command, self._wildcards):
+        plan = self._plan(facts.command, facts.params.names())
+        for state in plan.candidates(facts.recipients):
             if not state.enabled:
                 continue
             for check in state.checks:
