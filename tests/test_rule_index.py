@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import random
 from dataclasses import dataclass, field
 
 from hypothesis import given, settings
@@ -110,7 +109,7 @@ class Plain:
 @settings(max_examples=300, deadline=None)
 @given(rules=rules, requests=requests)
 def test_the_index_fires_what_a_plain_loop_fires(rules, requests):
-    book = RuleBook(rules, random.Random(0))
+    book = RuleBook(rules, 0)
     plain = Plain(rules)
     for command, recipients, params in requests:
         if recipients:  # as on the wire: the recipients are the "to" parameter

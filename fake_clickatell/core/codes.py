@@ -154,10 +154,15 @@ CALLBACK_STATUSES: Mapping[int, frozenset[int]] = MappingProxyType(
 )
 
 
+#: Statuses after which nothing follows.
+FINAL_STATUSES: frozenset[int] = frozenset(
+    code for code, (_, kind) in STATUSES.items() if kind is StatusClass.FINAL
+)
+
+
 def is_final(status: int) -> bool:
     """True when no further status follows ``status``."""
-    entry = STATUSES.get(status)
-    return entry is not None and entry[1] is StatusClass.FINAL
+    return status in FINAL_STATUSES
 
 
 def format_code(code: int) -> str:

@@ -7,9 +7,8 @@ thread-safe: the adapter serialises calls (one lock), so each request is atomic.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -192,7 +191,7 @@ class Gateway:
             self._time_source, start=scenario.clock.start, frozen=scenario.clock.frozen
         )
         # A stream of its own, so adding a probabilistic rule does not change the ids.
-        self.rules = RuleBook(scenario.rules, random.Random(f"rules:{seed}"))
+        self.rules = RuleBook(scenario.rules, f"rules:{seed}" if seed is not None else None)
         routes = sorted(scenario.routes, key=lambda route: len(route.prefix), reverse=True)
         self._routes = tuple((route.prefix, route.charge) for route in routes)
         self._charges: dict[tuple[Decimal, int], Decimal] = {}
@@ -531,6 +530,8 @@ class Gateway:
     ) -> list[RecipientResult]:
         """One result per recipient, in order (a rule's recipient_error applied)."""
         forced = self.forced_errors(decision)
+        # Requests with the same options share one (frozen) options object: memory per message.
+        send = replace(send, options=self._shared(send.options))
         return [self.send_one(account, entry, send, now, forced) for entry in send.recipients]
 
     def send_one(
@@ -571,7 +572,7 @@ class Gateway:
             account=account.key,
             to=msisdn,
             body=options.body,
-            options=self._shared(options.options),
+            options=options.options,
             charge=charge,
             accepted_at=now,
             script=lifecycle,
@@ -579,7 +580,8 @@ class Gateway:
         self.messages[message.apimsgid] = message
         if message.climsgid is not None:
             self._by_climsgid[(account.key, message.climsgid)] = message
-        self._on_status(StatusChange(message, message.status, now))
+        if message.options.callback:
+            self._on_status(StatusChange(message, message.status, now))
         self.timeline.start(message)
         return RecipientAccepted(message.apimsgid, to)
 
@@ -592,7 +594,6 @@ class Gateway:
         return charge
 
     def _shared(self, options: MessageOptions) -> MessageOptions:
-        # Requests with the same options share one (frozen) options object.
         shared = self._options.get(options)
         if shared is None:
             shared = options

@@ -16,7 +16,9 @@ class IdSource:
     __slots__ = ("_random",)
 
     def __init__(self, seed: int | None) -> None:
-        self._random = random.Random(seed)
+        # Unseeded: a seed drawn from the process's generator, not os.urandom, whose 2.5 KB
+        # read would be most of the cost of a reset (the pytest fixture resets every test).
+        self._random = random.Random(random.getrandbits(64) if seed is None else seed)
 
     def new_id(self, taken: Container[str] = ()) -> str:
         """A fresh id that ``taken`` does not contain."""
@@ -24,7 +26,3 @@ class IdSource:
             candidate = f"{self._random.getrandbits(128):032x}"
             if candidate not in taken:
                 return candidate
-
-    def random(self) -> float:
-        """A float in [0, 1) from the same seeded stream (for probabilistic rules)."""
-        return self._random.random()

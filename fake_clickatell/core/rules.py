@@ -185,16 +185,24 @@ class RuleBook:
     rule order.
     """
 
-    __slots__ = ("_plans", "_states", "random")
+    __slots__ = ("_plans", "_random", "_seed", "_states")
 
-    def __init__(self, rules: Sequence[Rule], rng: random.Random) -> None:
-        #: The seeded stream for probabilities and generated garbage.
-        self.random = rng
+    def __init__(self, rules: Sequence[Rule], seed: int | str | None) -> None:
+        self._seed = seed
+        self._random: random.Random | None = None
         self._states = [_RuleState(index, rule) for index, rule in enumerate(rules)]
         self._plans: dict[tuple[str, frozenset[str]], _Plan] = {}
 
     def __len__(self) -> int:
         return len(self._states)
+
+    @property
+    def random(self) -> random.Random:
+        """The seeded stream for probabilities and generated garbage (made on first use:
+        seeding costs more than a whole reset otherwise does)."""
+        if self._random is None:
+            self._random = random.Random(self._seed)
+        return self._random
 
     def _plan(self, command: str, names: frozenset[str]) -> _Plan:
         plan = self._plans.get((command, names))
