@@ -9,8 +9,6 @@ the clock is frozen, it sleeps until woken (a request, a clock change, :meth:`fl
 from __future__ import annotations
 
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,23 +20,25 @@ if TYPE_CHECKING:
 Send = Callable[[PushRequest, float], PushResult]
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A push that gets a redirect has failed: the gateway does not follow it."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects())
-
-
 def http_send(request: PushRequest, timeout: float) -> PushResult:
-    """Perform one push; 2xx is delivered, anything else (or no answer) has failed."""
+    """Perform one push; 2xx is delivered, anything else (or no answer) has failed.
+
+    Redirects are not followed: a push that gets one has failed.
+    """
+    # Imported here: urllib.request pulls in http.client, email and ssl, which the fake's
+    # start-up does not need unless it pushes.
+    import urllib.error
+    import urllib.request
+
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
     outgoing = urllib.request.Request(
         request.url, data=request.body, headers=dict(request.headers), method=request.method
     )
     try:
-        with _OPENER.open(outgoing, timeout=timeout) as response:
+        with urllib.request.build_opener(NoRedirects()).open(outgoing, timeout=timeout) as response:
             response.read()
             status = int(response.status)
     except urllib.error.HTTPError as error:

@@ -20,7 +20,6 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode, urlsplit
-from xml.sax.saxutils import escape
 
 from .codes import format_code
 from .config import LOOPBACK_HOSTS, PushFormat, PushTarget
@@ -33,6 +32,15 @@ PUSH_HISTORY_LIMIT = 10_000
 MO_USER_AGENT = "Clickatell MO Callback"
 CALLBACK_USER_AGENT = "fake-clickatell"
 _FORM = "application/x-www-form-urlencoded"
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(text: str) -> str:
+    """``text`` safe inside an XML element (what ``xml.sax.saxutils.escape`` does; importing
+    that module would pull in ``urllib.request`` and slow the fake's start-up)."""
+    return text.translate(_XML_ESCAPES)
+
+
 #: Pushes are percent-encoded leaving RFC 2396's marks as they are, like a real MO capture
 #: (``...%00!`` in py-smsframework-clickatell's "real, unicode" test): only alphanumerics and
 #: these stay unescaped, and a space is ``+``.
