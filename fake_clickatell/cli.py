@@ -53,7 +53,10 @@ def _serve(args: argparse.Namespace) -> int:
         # shutdown() waits for the serve loop, so it must not run on the loop's own thread.
         threading.Thread(target=server.shutdown, daemon=True).start()
 
+    # Ctrl-C and SIGTERM stop it cleanly, even when started in the background of a script,
+    # where SIGINT is ignored by default.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     freeze_long_lived_objects()
     try:
         server.serve_forever()

@@ -150,3 +150,22 @@ def test_serve_imports_flask_and_yaml_only_when_first_needed():
         ["200 OK", ["flask", "werkzeug"]],
         ["404 NOT FOUND", ["flask", "werkzeug"]],
     ]
+
+
+def test_serve_stops_on_sigint_even_when_started_with_sigint_ignored():
+    # A shell script's background job starts with SIGINT ignored; Ctrl-C must still work
+    # once the server runs (it installs its own handler).
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fake_clickatell", "serve", "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    assert process.stdout is not None
+    assert URL_LINE.search(process.stdout.readline())
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert stderr.rstrip().endswith("fake-clickatell: stopped")
