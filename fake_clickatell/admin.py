@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from .api import TEXT_PLAIN, log_line
 from .core.clock import ClockError
 from .core.gateway import InboundError
+from .core.journal import mask_query
 from .scenario import ScenarioError, load_scenario_text
 from .server import MAX_BODY
 from .state import FakeState, ServerError, get_state
@@ -202,9 +203,9 @@ def _http_error(error: HTTPException) -> Response:
 def _unexpected_error(error: Exception) -> Response:
     """A bug in the fake: keep it for the test that caused it (the admin API answers 500)."""
     state = _state()
-    state.errors.append(
-        ServerError(request.method, request.full_path, error, traceback.format_exc())
-    )
+    query = request.query_string.decode("latin-1")
+    masked = f"{request.path}?{mask_query(query)}"
+    state.errors.append(ServerError(request.method, masked, error, traceback.format_exc()))
     if state.log is not None:
         state.log(f"internal error on {request.method} {request.path}: {error!r}")
     return _json({"error": f"internal error: {error!r}"}, status=500)

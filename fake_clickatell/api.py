@@ -13,12 +13,12 @@ import traceback
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from .core.commands import Params
 from .core.config import Fault
 from .core.gateway import PATHS, ApiRequest, resolve_command
-from .core.journal import mask_params
+from .core.journal import mask_params, mask_query
 from .server import ENVIRON_FAULT, ENVIRON_SOCKET, MAX_BODY
 from .state import FakeState, ServerError
 
@@ -76,15 +76,16 @@ class ApiAdapter:
             with state.lock:
                 outcome = state.gateway.handle(request)
                 state.poke()
+            if outcome.latency:
+                state.sleep(outcome.latency)  # a scripted slow network: real time, unlocked
         except Exception as error:  # a bug in the fake: keep it, answer inside the grammar
             params = mask_params(request.params.as_dict()) if request is not None else {}
             trace = traceback.format_exc()
-            state.errors.append(ServerError(method, f"{path}?{query}", error, trace, params))
+            masked = f"{path}?{mask_query(query)}"
+            state.errors.append(ServerError(method, masked, error, trace, params))
             if state.log is not None:
                 state.log(f"internal error on {method} {path}: {error!r}")
             return self._reply(start_response, environ, 200, TEXT_PLAIN, _INTERNAL_ERROR)
-        if outcome.latency:
-            state.sleep(outcome.latency)  # a scripted slow network: real time, outside the lock
         if outcome.fault is Fault.GARBAGE:
             body = outcome.body.encode("latin-1")  # a 200 whose body is random bytes
             return self._reply(start_response, environ, 200, TEXT_PLAIN, body)
@@ -160,7 +161,7 @@ def log_line(
     body: str,
 ) -> None:
     """One readable line per request: passwords masked, the reply cut to 120 characters."""
-    masked = urlencode(mask_params(dict(_pairs(query))), safe="*")
+    masked = mask_query(query)
     target = path + (f"?{masked}" if masked else "")
     preview = body.replace("\n", " | ")
     if len(preview) > 120:

@@ -9,6 +9,7 @@ the clock is frozen, it sleeps until woken (a request, a clock change, :meth:`fl
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -23,10 +24,12 @@ Send = Callable[[PushRequest, float], PushResult]
 def http_send(request: PushRequest, timeout: float) -> PushResult:
     """Perform one push; 2xx is delivered, anything else (or no answer) has failed.
 
-    Redirects are not followed: a push that gets one has failed.
+    Redirects are not followed (a push that gets one has failed), and no proxy is used, even
+    when the environment names one: the host policy was checked for the URL's own host.
     """
     # Imported here: urllib.request pulls in http.client, email and ssl, which the fake's
     # start-up does not need unless it pushes.
+    import http.client
     import urllib.error
     import urllib.request
 
@@ -34,11 +37,12 @@ def http_send(request: PushRequest, timeout: float) -> PushResult:
         def redirect_request(self, *args: object, **kwargs: object) -> None:
             return None
 
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirects())
     outgoing = urllib.request.Request(
         request.url, data=request.body, headers=dict(request.headers), method=request.method
     )
     try:
-        with urllib.request.build_opener(NoRedirects()).open(outgoing, timeout=timeout) as response:
+        with opener.open(outgoing, timeout=timeout) as response:
             response.read()
             status = int(response.status)
     except urllib.error.HTTPError as error:
@@ -49,32 +53,41 @@ def http_send(request: PushRequest, timeout: float) -> PushResult:
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         return PushResult(False, f"connection failed: {reason}")
+    except (http.client.HTTPException, ValueError) as error:
+        # Not HTTP, a short body, ...: the receiver failed, like any other failure.
+        return PushResult(False, f"bad reply: {error!r}")
     if 200 <= status < 300:
         return PushResult(True, f"HTTP {status}", status)
     return PushResult(False, f"HTTP {status}", status)  # pragma: no cover - urllib raises
 
 
 class Dispatcher:
-    """Sends the gateway's due pushes from one daemon thread, started on first use."""
+    """Sends the gateway's due pushes from one daemon thread.
+
+    The thread starts when something may be due and ends when nothing is pending, so an idle
+    app holds no thread. :meth:`close` does not wait for a push in flight: that thread finishes
+    it and ends (its generation is over), and a later :meth:`wake` starts a new one.
+    """
 
     def __init__(self, state: FakeState, send: Send = http_send) -> None:
         self._state = state
         self._send = send
         self._wake = threading.Condition()
         self._woken = False
-        self._closed = False
+        self._generation = 0
         self._thread: threading.Thread | None = None
         self._requested = 0  # flush requests made
         self._completed = 0  # flush requests answered by an idle pass
 
     def wake(self) -> None:
-        """Look for due pushes now (starts the thread the first time)."""
+        """Look for due pushes now (starts the thread if none runs)."""
         with self._wake:
-            if self._closed:
-                return
             if self._thread is None:
                 self._thread = threading.Thread(
-                    target=self._run, name="fake-clickatell-pushes", daemon=True
+                    target=self._run,
+                    args=(self._generation,),
+                    name="fake-clickatell-pushes",
+                    daemon=True,
                 )
                 self._thread.start()
             self._woken = True
@@ -87,45 +100,57 @@ class Dispatcher:
             wanted = self._requested
         self.wake()
         with self._wake:
-            return self._wake.wait_for(lambda: self._completed >= wanted or self._closed, timeout)
+            return self._wake.wait_for(lambda: self._completed >= wanted, timeout)
 
     def close(self) -> None:
-        """Stop the thread (a push in flight finishes); a later :meth:`wake` starts anew."""
+        """Stop sending: the thread ends (after the push it may be sending), at once."""
         with self._wake:
-            self._closed = True
-            self._wake.notify_all()
-            thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=10)
-        with self._wake:
-            self._closed = False
+            self._generation += 1
             self._thread = None
+            self._completed = self._requested  # nobody waits on a flush that will not run
+            self._wake.notify_all()
 
-    def _run(self) -> None:
+    def _current(self, generation: int) -> bool:
+        return generation == self._generation
+
+    def _run(self, generation: int) -> None:
         state = self._state
         while True:
             with self._wake:
-                if self._closed:
+                if not self._current(generation):
                     return
                 self._woken = False
                 requested = self._requested
-            with state.lock:
-                gateway = state.gateway
-                due = gateway.take_due_pushes()
-                if not due:
+            try:
+                with state.lock:
+                    gateway = state.gateway
+                    due = gateway.take_due_pushes()
                     next_due = gateway.outbox.next_due()
                     now, frozen = gateway.now(), gateway.clock.frozen
-            if due:
                 for push in due:
                     result = self._send(push.request, push.timeout)
                     with state.lock:
                         state.gateway.report_push(push.push_id, result)
+            except Exception as error:  # a bug in the fake: keep it for the test, keep going
+                from .state import ServerError  # (state imports this module)
+
+                state.errors.append(
+                    ServerError("PUSH", "<dispatcher>", error, traceback.format_exc())
+                )
+                due, next_due, frozen = [], None, True
+                with self._wake:
+                    self._wake.wait(1.0)  # do not spin on a bug that repeats
+            if due:
                 continue
             with self._wake:
+                if not self._current(generation):
+                    return
                 self._completed = max(self._completed, requested)
                 self._wake.notify_all()
-                if self._woken or self._closed:
+                if self._woken:
                     continue
+                if next_due is None:  # nothing pending: end; the next wake() starts anew
+                    self._thread = None
+                    return
                 # Frozen: only a wake-up changes anything. Running: the next push's due time.
-                wait = None if next_due is None or frozen else max(0.0, next_due - now)
-                self._wake.wait(wait)
+                self._wake.wait(None if frozen else max(0.0, next_due - now))

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from .core.clock import MAX_TIME
 from .core.codes import RECIPIENT_ERRORS, STATUSES, is_final
 from .core.commands import canonical_name
 from .core.config import (
@@ -81,8 +82,14 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
-            if key in mapping:
-                mark = key_node.start_mark
+            mark = key_node.start_mark
+            try:
+                duplicate = key in mapping
+            except TypeError:  # a list or mapping used as a key ("? [a, b]")
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain value, not a list or a mapping", mark
+                ) from None
+            if duplicate:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", mark)
             mapping[key] = loader.construct_object(value_node, deep=True)
         return mapping
@@ -181,10 +188,12 @@ class _Node:
             self.fail(_range_text("an integer", low, high))
         return value
 
-    def number(self, low: float | None = None, *, above: bool = False) -> float:
-        """A finite number >= low (> low when ``above``)."""
+    def number(
+        self, low: float | None = None, high: float | None = None, *, above: bool = False
+    ) -> float:
+        """A finite number >= low (> low when ``above``) and <= high."""
         value = self.value
-        text = _range_text("a number", low, None, above=above)
+        text = _range_text("a number", low, high, above=above)
         if (
             not isinstance(value, int | float)
             or isinstance(value, bool)
@@ -193,23 +202,26 @@ class _Node:
             self.fail(text)
         if low is not None and (value <= low if above else value < low):
             self.fail(text)
+        if high is not None and value > high:
+            self.fail(text)
         return float(value)
 
-    def decimal(self, low: Decimal | None = None, *, above: bool = False) -> Decimal:
-        """An exact decimal from a number or a numeric string."""
+    def decimal(self, low: Decimal, high: Decimal, *, above: bool = False) -> Decimal:
+        """An exact amount of credits from a number or a numeric string: in range, and with
+        at most six decimals (what a callback's charge shows), so sums stay exact."""
         value = self.value
-        text = _range_text("a number", low, None, above=above)
+        text = _range_text("a number", low, high, above=above) + " with at most 6 decimals"
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             self.fail(text)
         try:
             result = Decimal(str(value))
         except InvalidOperation:
             self.fail(text)
-        if not result.is_finite() or (
-            low is not None and (result <= low if above else result < low)
-        ):
+        if not result.is_finite() or result > high or (result <= low if above else result < low):
             self.fail(text)
-        return result
+        if result.as_tuple().exponent < -6:  # type: ignore[operator]
+            self.fail(text)
+        return result + 0  # -0 is 0
 
     def choice(self, options: Mapping[str, T] | Iterable[str]) -> Any:
         """One of ``options`` (a mapping's keys map to its values)."""
@@ -219,30 +231,42 @@ class _Node:
         return options[self.value] if isinstance(options, Mapping) else self.value
 
     def timestamp(self) -> float:
-        """Unix seconds, from a number or an ISO 8601 time (UTC unless it says otherwise)."""
+        """Unix seconds, from a number or an ISO 8601 time (UTC unless it says otherwise),
+        between 1970 and 9999."""
         value = self.value
-        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-            return float(value)
+        expected = "a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, 1970 to 9999"
         if isinstance(value, str):
             try:
                 value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
-                self.fail("a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z")
+                self.fail(expected)
         if isinstance(value, dt.datetime):
             if value.tzinfo is None:
                 value = value.replace(tzinfo=dt.timezone.utc)
-            return value.timestamp()
-        return self.fail("a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z")
+            value = value.timestamp()
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and 0 <= value <= MAX_TIME:  # type: ignore[operator]  # NaN fails too
+            return float(value)  # type: ignore[arg-type]
+        return self.fail(expected)
 
 
 def _range_text(what: str, low: object, high: object, *, above: bool = False) -> str:
+    first = f"> {_show(low)}" if above else f">= {_show(low)}"
     if low is not None and high is not None:
-        return f"{what} from {low} to {high}"
+        if above:
+            return f"{what} {first} and <= {_show(high)}"
+        return f"{what} from {_show(low)} to {_show(high)}"
     if low is not None:
-        return f"{what} {'>' if above else '>='} {low}"
+        return f"{what} {first}"
     if high is not None:
-        return f"{what} <= {high}"
+        return f"{what} <= {_show(high)}"
     return what
+
+
+def _show(bound: object) -> str:
+    if isinstance(bound, float) and bound.is_integer():
+        return str(int(bound))
+    return str(bound)
 
 
 # -- the sections of a scenario ---------------------------------------------------------------
@@ -253,23 +277,40 @@ def _optional(fields: Mapping[str, _Node], key: str, read: Callable[[_Node], T],
     return read(fields[key]) if key in fields else default
 
 
+# Upper bounds: large enough for any test, small enough that nothing downstream overflows.
+_YEAR = 365 * 24 * 3600.0
+_MAX_MONEY = Decimal(10) ** 12
+
+
 def _duration(node: _Node) -> float:
-    return node.number(0)
+    return node.number(0, _YEAR)
+
+
+def _latency(node: _Node) -> float:
+    return node.number(0, 600)
 
 
 def _money(node: _Node) -> Decimal:
-    return node.decimal(Decimal(0))
+    return node.decimal(Decimal(0), _MAX_MONEY)
 
 
 def _positive(node: _Node) -> float:
-    return node.number(0, above=True)
+    return node.number(0, _YEAR, above=True)
+
+
+def _timeout(node: _Node) -> float:
+    return node.number(0, 600, above=True)
+
+
+def _ascii_digits(value: object, most: int) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= most
 
 
 def _status(node: _Node) -> int:
     """A message status: ``"004"``, ``4`` or ``004`` (YAML reads unquoted 004 as 4)."""
     value = node.value
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
+    if _ascii_digits(value, 3):
+        value = int(str(value))
     if not isinstance(value, int) or isinstance(value, bool) or value not in STATUSES:
         node.fail(f"a message status ({', '.join(f'{s:03d}' for s in STATUSES)})")
     return value
@@ -277,8 +318,8 @@ def _status(node: _Node) -> int:
 
 def _error_code(node: _Node) -> int:
     value = node.value
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
+    if _ascii_digits(value, 3):
+        value = int(str(value))
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 999:
         node.fail("an error code from 001 to 999")
     return value
@@ -301,8 +342,9 @@ def _error_texts(node: _Node) -> Mapping[int, str]:
         child = node.child(str(key), value)
         code = _error_code(_Node(node.source, child.path, key))
         text = child.string()
-        if "\n" in text or "\r" in text:
-            child.fail("a single line of text")
+        if "\n" in text or "\r" in text or " To: " in text:
+            # " To: " would make the text read as a recipient line (reference B §1.3).
+            child.fail("a single line of text without ' To: '")
         texts[code] = text
     return MappingProxyType(texts)
 
@@ -339,7 +381,7 @@ def _account(node: _Node) -> AccountSpec:
     dial_prefix = None
     if "dial_prefix" in fields:
         dial_prefix = fields["dial_prefix"].string(allow_numbers=True)
-        if not dial_prefix.isdigit():
+        if not _ascii_digits(dial_prefix, 6):
             fields["dial_prefix"].fail("a country calling code of digits, such as 27")
     return AccountSpec(
         api_id=fields["api_id"].string(allow_numbers=True),
@@ -371,7 +413,7 @@ def _target(node: _Node, fields: Mapping[str, _Node], retries: tuple[float, ...]
         format=_optional(fields, "format", _push_format, PushFormat.HTTP_POST),
         username=_optional(fields, "username", _text, None),
         password=_optional(fields, "password", _text, None),
-        timeout=_optional(fields, "timeout", _positive, 5.0),
+        timeout=_optional(fields, "timeout", _timeout, 5.0),
         retries=_optional(fields, "retry_minutes", _minutes, retries),
     )
 
@@ -382,7 +424,7 @@ def _push_format(node: _Node) -> PushFormat:
 
 
 def _minutes(node: _Node) -> tuple[float, ...]:
-    return tuple(item.number(0, above=True) * 60.0 for item in node.sequence())
+    return tuple(item.number(0, 30 * 24 * 60, above=True) * 60.0 for item in node.sequence())
 
 
 def _callback_target(node: _Node) -> PushTarget:
@@ -410,12 +452,13 @@ def _vouchers(node: _Node) -> tuple[Voucher, ...]:
     for item in node.sequence():
         fields = item.mapping(("token", "credit"), required=("token", "credit"))
         token = fields["token"].string(allow_numbers=True)
-        if len(token) != 16 or not token.isdigit():
+        if len(token) != 16 or not _ascii_digits(token, 16):
             fields["token"].fail("a 16-digit voucher number (quote it)")
         if token in seen:
             fields["token"].fail("a token not listed already")
         seen.add(token)
-        vouchers.append(Voucher(token, fields["credit"].decimal(Decimal(0), above=True)))
+        credit = fields["credit"].decimal(Decimal(0), _MAX_MONEY, above=True)
+        vouchers.append(Voucher(token, credit))
     return tuple(vouchers)
 
 
@@ -625,8 +668,11 @@ def _text(node: _Node) -> str:
 
 def _http(node: _Node) -> HttpReply:
     fields = node.mapping(("status", "body", "content_type"), required=("status",))
+    status = fields["status"].integer(200, 599)
+    if status in (204, 304) and "body" in fields:
+        fields["body"].fail_detail(f"a {status} reply has no body: HTTP forbids one")
     return HttpReply(
-        status=fields["status"].integer(100, 599),
+        status=status,
         body=_optional(fields, "body", lambda n: n.string(allow_numbers=True, nonempty=False), ""),
         content_type=_optional(fields, "content_type", _text, "text/plain; charset=utf-8"),
     )
@@ -634,7 +680,7 @@ def _http(node: _Node) -> HttpReply:
 
 def _quota(node: _Node) -> Quota:
     fields = node.mapping(("calls", "window"), required=("calls", "window"))
-    return Quota(fields["calls"].integer(1), fields["window"].number(0, above=True))
+    return Quota(fields["calls"].integer(1), _positive(fields["window"]))
 
 
 def _then(node: _Node, when: RuleCondition) -> RuleAction:
@@ -664,7 +710,7 @@ def _then(node: _Node, when: RuleCondition) -> RuleAction:
         fault=_optional(fields, "fault", lambda n: n.choice({f.value: f for f in Fault}), None),
         expire_session="expire_session" in fields,
         quota=_optional(fields, "quota", _quota, None),
-        latency=_optional(fields, "latency", _duration, 0.0),
+        latency=_optional(fields, "latency", _latency, 0.0),
         process=_optional(fields, "process", _Node.boolean, False),
     )
 
@@ -740,7 +786,12 @@ def load_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
         raise ScenarioError(source, where, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as error:
         raise ScenarioError(source, "", f"invalid YAML: {error}") from None
-    return scenario_from_data(data, source)
+    except RecursionError:
+        raise ScenarioError(source, "", "invalid YAML: nested too deeply") from None
+    try:
+        return scenario_from_data(data, source)
+    except RecursionError:  # pragma: no cover - the YAML parser gives up first
+        raise ScenarioError(source, "", "nested too deeply") from None
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:

@@ -214,11 +214,16 @@ class _Connection:
             size = 0
             while True:
                 line = rfile.readline(1024)
-                try:
-                    length = int(line.split(b";", 1)[0].strip() or b"x", 16)
-                except ValueError:
-                    self.close_connection = True
-                    return b"", False
+                size_field = line.split(b";", 1)[0].strip()
+                # Hex digits only: int() would also take "-1" or "+1_0", and a negative size
+                # would read the socket to its end, past every limit.
+                if (
+                    not size_field
+                    or size_field.strip(b"0123456789abcdefABCDEF")
+                    or len(size_field) > 8
+                ):
+                    raise BadRequest(HTTPStatus.BAD_REQUEST, request.method)
+                length = int(size_field, 16)
                 if length == 0:
                     while rfile.readline(65537) not in (b"\r\n", b"\n", b""):
                         pass  # trailers
@@ -230,13 +235,10 @@ class _Connection:
                 chunks.append(rfile.read(length))
                 rfile.readline(3)
             return b"".join(chunks), False
-        try:
-            length = int(request.first.get("content-length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0:
-            self.close_connection = True
-            return b"", False
+        declared = request.first.get("content-length") or "0"
+        if not declared.isascii() or not declared.isdigit() or len(declared) > 12:
+            raise BadRequest(HTTPStatus.BAD_REQUEST, request.method)  # not a length at all
+        length = int(declared)
         if length > MAX_BODY:
             self.close_connection = True  # the unread body would poison the next request
             return b"", True

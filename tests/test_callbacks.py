@@ -613,3 +613,169 @@ def test_a_slow_receiver_never_blocks_the_api():
         receiver.gate.set()
         flush(client)
     assert unquote_plus(receiver.requests[0].query).count("status=003") == 1
+
+
+# -- a receiver that misbehaves never stops the dispatcher -------------------------------------
+
+
+class RawReceiver:
+    """A TCP server on loopback that answers every connection with fixed raw bytes."""
+
+    def __init__(self, reply: bytes) -> None:
+        import socket
+        import threading
+
+        self.reply = reply
+        self.hits = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
+                while len(body) < length:  # read the whole request: unread bytes would reset
+                    body += conn.recv(65536)
+                self.hits += 1
+                conn.sendall(self.reply)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize(
+    ("reply", "detail"),
+    [
+        (b"garbage, not http\r\n\r\n", "bad reply: BadStatusLine"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nOK", "bad reply: IncompleteRead"),
+    ],
+)
+def test_a_receiver_that_is_not_http_is_a_failed_attempt_and_others_still_get_theirs(
+    reply: bytes, detail: str
+):
+    bad = RawReceiver(reply)
+    with Receiver() as good:
+        text = f"""
+clock: {{start: {T0}, frozen: true}}
+accounts:
+  - {{api_id: "1", user: u, password: p, callback: {{url: "{bad.url}/cb"}}}}
+  - {{api_id: "2", user: u, password: p, callback: {{url: "{good.url}/cb"}}}}
+"""
+        app = create_app(load_scenario_text(text, "bad.yaml"))
+        client = app.test_client()
+        for api_id in ("1", "2"):
+            body = client.get(
+                "/http/sendmsg",
+                query_string={
+                    "api_id": api_id,
+                    "user": "u",
+                    "password": "p",
+                    "to": "27831234567",
+                    "text": "x",
+                    "callback": "1",
+                },
+            ).get_data(as_text=True)
+            assert body.startswith("ID: ")
+        first, second = flush(client)["pushes"]
+        client.post("/__admin/clock", json={"advance": 120})
+        retried = flush(client)["pushes"][0]
+    bad.close()
+    assert first["attempts"][0]["detail"].startswith(detail)
+    assert first["state"] == "pending"  # retried on schedule, like any failure
+    assert [a["ok"] for a in retried["attempts"]] == [False, False]
+    assert second["state"] == "delivered"
+    assert len(good.requests) == 1
+    from fake_clickatell.app import get_state
+
+    assert get_state(app).errors == []
+
+
+def test_pushes_never_go_through_a_proxy(monkeypatch: pytest.MonkeyPatch):
+    with Receiver() as proxy, Receiver() as receiver:
+        monkeypatch.setenv("http_proxy", proxy.url)
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        _, client = fake_for(receiver, "HTTP_POST", ", username: hook, password: s3cret")
+        send(client, callback="1")
+        (push,) = flush(client)["pushes"]
+    assert push["state"] == "delivered"
+    assert proxy.requests == []
+    assert len(receiver.requests) == 1
+
+
+def test_stop_does_not_wait_for_a_push_in_flight():
+    import threading
+
+    from fake_clickatell import FakeServer
+
+    with Receiver() as receiver:
+        receiver.gate = threading.Event()
+        text = f"clock: {{start: {T0}, frozen: true}}\ncallback: {{url: '{receiver.url}/cb', timeout: 60}}\n"
+        server = FakeServer(load_scenario_text(text, "s.yaml")).start()
+        import httpx
+
+        httpx.get(
+            server.url + "/http/sendmsg",
+            params={
+                "api_id": "1",
+                "user": "u",
+                "password": "p",
+                "to": "27831234567",
+                "text": "x",
+                "callback": "1",
+            },
+        )
+        while not receiver.requests:  # the push is now held by the receiver
+            threading.Event().wait(0.01)
+        stopper = threading.Thread(target=server.stop)
+        stopper.start()
+        stopper.join(timeout=10)
+        stopped_while_held = not stopper.is_alive() and not receiver.gate.is_set()
+        receiver.gate.set()
+    assert stopped_while_held
+
+
+def test_an_idle_dispatcher_holds_no_thread():
+    from fake_clickatell.app import get_state
+
+    with Receiver() as receiver:
+        app, client = fake_for(receiver, "HTTP_GET")
+        send(client, callback="1")
+        flush(client)
+        dispatcher = get_state(app).dispatcher
+        assert dispatcher._thread is None  # nothing pending: the thread ended
+        send(client, callback="1")  # and a new one starts when needed
+        assert [p["state"] for p in flush(client)["pushes"]] == ["delivered", "delivered"]
+
+
+def test_admin_errors_mask_passwords_in_the_path():
+    from fake_clickatell.app import get_state
+
+    app = create_app()
+    state = get_state(app)
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("kaboom")
+
+    state.gateway.handle = boom  # type: ignore[method-assign]
+    app.test_client().get("/http/getbalance?api_id=1&user=u&password=hunter2")
+    (shown,) = app.test_client().get("/__admin/errors").get_json()["errors"]
+    assert shown["path"] == "/http/getbalance?api_id=1&user=u&password=********"
+    assert "hunter2" not in str(shown)

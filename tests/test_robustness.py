@@ -220,3 +220,32 @@ def test_internal_errors_are_answered_in_the_grammar_and_kept():
     assert shown["path"] == "/http/ping?session_id=x"
     app.test_client().post("/__admin/reset")
     assert app.test_client().get("/__admin/errors").get_json() == {"errors": []}
+
+
+@pytest.mark.parametrize(
+    ("param", "expected"),
+    [
+        ("concat", b"ERR: 101, Invalid or missing parameters"),
+        ("callback", b"ERR: 101, Invalid or missing parameters"),
+        ("queue", b"ERR: 101, Invalid or missing parameters"),
+        ("validity", b"ERR: 101, Invalid or missing parameters"),
+        ("req_feat", b"ERR: 101, Invalid or missing parameters"),
+        ("unicode", b"ERR: 101, Invalid or missing parameters"),
+        ("deliv_time", b"ERR: 120, Invalid delivery time"),
+        ("scheduled_time", b"ERR: 120, Invalid delivery time"),
+    ],
+)
+def test_numbers_of_thousands_of_digits_are_invalid_values(param: str, expected: bytes):
+    app = create_app(frozen())
+    client = app.test_client()
+    query = f"api_id=1&user=u&password=p&to=27999000001&text=hi&{param}=" + "9" * 5000
+    assert client.get("/http/sendmsg?" + query).get_data() == expected
+    assert get_state(app).errors == []
+
+
+@pytest.mark.parametrize("key", ["9" * 5000, "%C2%B2", "999999"])
+def test_admin_rule_keys_that_are_not_rules_are_404(key: str):
+    app = create_app(frozen())
+    reply = app.test_client().post(f"/__admin/rules/{key}", json={"enabled": False})
+    assert reply.status_code == 404
+    assert get_state(app).errors == []

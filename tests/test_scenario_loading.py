@@ -86,11 +86,11 @@ BROKEN = [
     ),
     (
         "accounts:\n  - {api_id: 1, user: u, password: p, balance: lots}\n",
-        "b.yaml: accounts[0].balance: expected a number >= 0, got 'lots'",
+        "b.yaml: accounts[0].balance: expected a number from 0 to 1000000000000 with at most 6 decimals, got 'lots'",
     ),
     (
         "accounts:\n  - {api_id: 1, user: u, password: p, balance: -1}\n",
-        "b.yaml: accounts[0].balance: expected a number >= 0, got -1",
+        "b.yaml: accounts[0].balance: expected a number from 0 to 1000000000000 with at most 6 decimals, got -1",
     ),
     (
         "accounts:\n  - {api_id: 1, user: u, password: p, frozen: 'no'}\n",
@@ -118,13 +118,13 @@ BROKEN = [
     ),
     (
         "accounts:\n  - {api_id: 1, user: u, password: p, session_ttl: 0}\n",
-        "b.yaml: accounts[0].session_ttl: expected a number > 0, got 0",
+        "b.yaml: accounts[0].session_ttl: expected a number > 0 and <= 31536000, got 0",
     ),
     ("seed: abc\n", "b.yaml: seed: expected an integer, got 'abc'"),
     ("seed: true\n", "b.yaml: seed: expected an integer, got True"),
     (
         "clock: {start: yesterday}\n",
-        "b.yaml: clock.start: expected a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, got 'yesterday'",
+        "b.yaml: clock.start: expected a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, 1970 to 9999, got 'yesterday'",
     ),
     ("clock: {frozen: 1}\n", "b.yaml: clock.frozen: expected true or false, got 1"),
     (
@@ -134,7 +134,7 @@ BROKEN = [
     ("error_texts: {108: ''}\n", "b.yaml: error_texts.108: expected a non-empty string, got ''"),
     (
         'error_texts: {108: "two\\nlines"}\n',
-        "b.yaml: error_texts.108: expected a single line of text, got 'two\\nlines'",
+        "b.yaml: error_texts.108: expected a single line of text without ' To: ', got 'two\\nlines'",
     ),
     ("lifecycle: []\n", "b.yaml: lifecycle: expected at least one status step, got a list"),
     (
@@ -143,13 +143,13 @@ BROKEN = [
     ),
     (
         "lifecycle:\n  - {status: 4, after: -1}\n",
-        "b.yaml: lifecycle[0].after: expected a number >= 0, got -1",
+        "b.yaml: lifecycle[0].after: expected a number from 0 to 31536000, got -1",
     ),
     (
         "recipient_limits: {get: 0}\n",
         "b.yaml: recipient_limits.get: expected an integer >= 1, got 0",
     ),
-    ("session_ttl: .inf\n", "b.yaml: session_ttl: expected a number > 0, got inf"),
+    ("session_ttl: .inf\n", "b.yaml: session_ttl: expected a number > 0 and <= 31536000, got inf"),
     ("seed: 1\nseed: 2\n", "b.yaml: line 2, column 1: invalid YAML: duplicate key 'seed'"),
     (
         "accounts: [\n",
@@ -227,7 +227,7 @@ BROKEN = [
     ),
     (
         "rules: [{when: {clock: {from: soon}}, then: {error: 901}}]\n",
-        "b.yaml: rules[0].when.clock.from: expected a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, got 'soon'",
+        "b.yaml: rules[0].when.clock.from: expected a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, 1970 to 9999, got 'soon'",
     ),
     (
         "rules: [{when: {every: 2}, then: {quota: {calls: 5, window: 60}}}]\n",
@@ -239,11 +239,11 @@ BROKEN = [
     ),
     (
         "rules: [{then: {http: {status: 700}}}]\n",
-        "b.yaml: rules[0].then.http.status: expected an integer from 100 to 599, got 700",
+        "b.yaml: rules[0].then.http.status: expected an integer from 200 to 599, got 700",
     ),
     (
         "rules: [{then: {latency: -1}}]\n",
-        "b.yaml: rules[0].then.latency: expected a number >= 0, got -1",
+        "b.yaml: rules[0].then.latency: expected a number from 0 to 600, got -1",
     ),
     (
         "rules: [{name: a, then: {error: 1}}, {name: a, then: {error: 2}}]\n",
@@ -261,6 +261,52 @@ BROKEN = [
         "accounts:\n  - {api_id: 1, user: u, password: p, allowed_ips: [localhost]}\n",
         "b.yaml: accounts[0].allowed_ips[0]: expected an IP address or network, such as 127.0.0.1 or 10.0.0.0/8, got 'localhost'",
     ),
+    # values that would break the running fake are refused at the edge
+    (
+        "rules: [{then: {latency: 1.0e+300}}]\n",
+        "b.yaml: rules[0].then.latency: expected a number from 0 to 600, got 1e+300",
+    ),
+    (
+        "default_balance: 1.0e+30\n",
+        "b.yaml: default_balance: expected a number from 0 to 1000000000000 with at most 6 decimals, got 1e+30",
+    ),
+    (
+        "default_charge: '0.1234567'\n",
+        "b.yaml: default_charge: expected a number from 0 to 1000000000000 with at most 6 decimals, got '0.1234567'",
+    ),
+    (
+        "callback: {url: 'http://127.0.0.1/cb', timeout: 1.0e+300}\n",
+        "b.yaml: callback.timeout: expected a number > 0 and <= 600, got 1e+300",
+    ),
+    (
+        "clock: {start: 1.0e+300}\n",
+        "b.yaml: clock.start: expected a unix time or an ISO 8601 time such as 2026-01-01T00:00:00Z, 1970 to 9999, got 1e+300",
+    ),
+    (
+        "error_texts: {'\u00b2': hi}\n",
+        "b.yaml: error_texts.\u00b2: expected an error code from 001 to 999, got '\u00b2'",
+    ),
+    (
+        "lifecycle:\n  - {status: '\u00b2'}\n",
+        "b.yaml: lifecycle[0].status: expected a message status (001, 002, 003, 004, 005, 006, 007, 008, 009, 010, 011, 012, 014), got '\u00b2'",
+    ),
+    (
+        "error_texts: {105: 'Bad number To: fix it'}\n",
+        "b.yaml: error_texts.105: expected a single line of text without ' To: ', got 'Bad number To: fix it'",
+    ),
+    (
+        "accounts:\n  - {api_id: 1, user: u, password: p, dial_prefix: '\uff12\uff17'}\n",
+        "b.yaml: accounts[0].dial_prefix: expected a country calling code of digits, such as 27, got '\uff12\uff17'",
+    ),
+    (
+        "rules: [{then: {http: {status: 204, body: x}}}]\n",
+        "b.yaml: rules[0].then.http.body: a 204 reply has no body: HTTP forbids one",
+    ),
+    (
+        "? [a, b]\n: 1\n",
+        "b.yaml: line 1, column 3: invalid YAML: a key must be a plain value, not a list or a mapping",
+    ),
+    ("seed: " + "[" * 5000 + "]" * 5000 + "\n", "b.yaml: invalid YAML: nested too deeply"),
     # safe loading: no Python objects, ever
     (
         "!!python/object/apply:os.system ['true']\n",

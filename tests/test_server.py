@@ -373,3 +373,24 @@ def test_stored_messages_hold_no_reference_cycles():
         gc.set_debug(flags)
         gc.garbage.clear()
     assert ours == []
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"Transfer-Encoding: chunked\r\n\r\n-1\r\n" + b"x" * 1000,
+        b"Transfer-Encoding: chunked\r\n\r\n+10\r\n" + b"x" * 16,
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"Content-Length: -5\r\n\r\n",
+        b"Content-Length: 1e3\r\n\r\n",
+    ],
+)
+def test_malformed_bodies_are_400_and_close(server: FakeServer, head: bytes):
+    data = exchange(
+        server,
+        b"POST /http/auth HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        + head,
+    )
+    status, headers, _ = split_response(data)
+    assert status.startswith("HTTP/1.1 400")
+    assert headers["connection"] == "close"

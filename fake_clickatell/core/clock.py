@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+#: The latest virtual time: 9999-12-31T23:59:59Z (times past it cannot be dates).
+MAX_TIME = 253_402_300_799.0
+
 
 class ClockError(ValueError):
     """A clock operation that makes no sense (advancing by a negative or non-finite amount)."""
@@ -60,6 +63,10 @@ class VirtualClock:
     def set(self, unix_time: float) -> None:
         """Jump to ``unix_time`` (forwards or backwards), keeping frozen or running."""
         _check_finite(unix_time, "time")
+        if not 0 <= unix_time <= MAX_TIME:
+            raise ClockError(
+                f"time must be from 0 (1970) to {MAX_TIME:.0f} (9999), got {unix_time}"
+            )
         if self._frozen_at is not None:
             self._frozen_at = float(unix_time)
         else:
@@ -70,6 +77,8 @@ class VirtualClock:
         _check_finite(seconds, "seconds")
         if seconds < 0:
             raise ClockError(f"the clock only moves forward; cannot advance by {seconds}")
+        if self.now() + seconds > MAX_TIME:
+            raise ClockError(f"advancing by {seconds} s would go past the year 9999")
         if self._frozen_at is not None:
             self._frozen_at += seconds
         else:

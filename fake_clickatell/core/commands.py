@@ -52,6 +52,9 @@ MSG_TYPES = frozenset(
 #: req_feat bits the reference documents; any other bit is an invalid value.
 REQ_FEAT_BITS = 1 | 2 | 4 | 8 | 16 | 32 | 512 | 8192 | 16384
 
+#: Digits an integer parameter may have (every range the API knows fits in far fewer).
+_MAX_DIGITS = 20
+
 MAX_CONCAT = 35
 DEFAULT_CONCAT = 3
 MAX_DELIV_TIME_MINUTES = 10080
@@ -246,7 +249,9 @@ def _int_option(params: Params, name: str, default: int, low: int, high: int, co
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isascii() or not raw.isdigit():
+    # Bounded before int(): a number of thousands of digits is out of range anyway, and
+    # converting it would cost (or, past 4,300 digits, fail) for nothing.
+    if not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_DIGITS:
         raise InvalidCommand(code)
     value = int(raw)
     if not low <= value <= high:
@@ -273,7 +278,7 @@ def _decimal_option(params: Params, name: str) -> Decimal | None:
 
 def _parse_scheduled_time(raw: str) -> float | None:
     if raw.isascii() and raw.isdigit():
-        return float(int(raw))
+        return float(int(raw)) if len(raw) <= _MAX_DIGITS else None
     if _ISO_UTC.fullmatch(raw) is None:
         return None
     try:
@@ -411,7 +416,8 @@ def parse_message_options(params: Params, now: float) -> MessageOptions:
     binary, unicode = _flag(params, "binary"), _flag(params, "unicode")
     max_credits = _decimal_option(params, "max_credits")
     charset = params.present("charset")
-    if charset is not None and charset.lower() not in CHARSETS:
+    # With unicode=1 the text is UCS-2 hex whatever charset says (Part A §17): not checked.
+    if charset is not None and not unicode and charset.lower() not in CHARSETS:
         raise InvalidCommand(bad)
     climsgid = params.present("climsgid")
     if climsgid is not None and not CLIMSGID.fullmatch(climsgid):

@@ -94,6 +94,9 @@ PATHS: dict[str, dict[str, str]] = {
     "mms": {"ind_push": "ind_push", "si_push": "si_push"},
 }
 
+#: Parts an inbound message may have (its UDH numbers them in one octet).
+MAX_MO_PARTS = 255
+
 #: Distinct option sets kept for sharing between messages (a bound on the cache itself).
 _SHARED_OPTIONS_LIMIT = 4096
 
@@ -287,6 +290,8 @@ class Gateway:
             account.opted_out.add(sender)
         charset = mo_charset(text)
         parts = split_mo(text, charset)
+        if len(parts) > MAX_MO_PARTS:  # the concatenation UDH counts parts in one octet
+            raise InboundError(f"a text of {len(parts)} parts; at most {MAX_MO_PARTS} fit a UDH")
         self._mo_reference = (self._mo_reference + 1) % 256
         ids = []
         for sequence, part_text in enumerate(parts, start=1):

@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 #: Journal entries kept by default; older ones are dropped first (documented in the README).
 DEFAULT_JOURNAL_LIMIT = 10_000
@@ -20,6 +21,12 @@ def mask_params(params: Mapping[str, str]) -> dict[str, str]:
     return {
         name: MASK if name.lower() in SECRET_PARAMS else value for name, value in params.items()
     }
+
+
+def mask_query(query: str) -> str:
+    """A query string with every secret value masked (``password=********``)."""
+    pairs = parse_qsl(query, keep_blank_values=True, encoding="latin-1")
+    return urlencode(list(mask_params(dict(pairs)).items()), safe="*", encoding="latin-1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -285,7 +285,7 @@ class RuleBook:
         for state in self._states:
             if state.rule.name == key:
                 return state
-        if key.isdigit() and int(key) < len(self._states):
+        if key.isascii() and key.isdigit() and len(key) <= 6 and int(key) < len(self._states):
             return self._states[int(key)]
         return None
 
