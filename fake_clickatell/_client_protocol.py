@@ -39,10 +39,9 @@ from .core.commands import MAX_CONCAT
 from .core.encoding import (
     Coding,
     encode_ucs2_hex,
-    gsm7_length,
     is_gsm7,
     parts_needed,
-    ucs2_length,
+    text_parts,
 )
 from .core.grammar import (
     COVERAGE_FAIL_SENTENCE,
@@ -451,15 +450,17 @@ def _options_params(options: Mapping[str, object]) -> Params:
     )
 
 
-def _text_params(text: str, unicode: bool | None, name: str) -> tuple[Params, int, Coding]:
+def _text_params(text: str, unicode: bool | None, name: str) -> tuple[Params, int]:
+    """The text's parameters and the parts it needs."""
     if any("\ud800" <= ch <= "\udfff" for ch in text):
         raise ValueError(f"{name} contains a lone surrogate, which no encoding can carry")
     if unicode is None:
         unicode = not is_gsm7(text)
     if unicode:
-        return ((name, encode_ucs2_hex(text)), ("unicode", "1")), ucs2_length(text), Coding.UCS2
+        hex_text = encode_ucs2_hex(text)
+        return ((name, hex_text), ("unicode", "1")), text_parts(text, Coding.UCS2)
     # Without a charset the API reads ISO-8859-1 (Part A §17): say UTF-8 and send any text.
-    return ((name, text), ("charset", "UTF-8")), gsm7_length(text), Coding.GSM7
+    return ((name, text), ("charset", "UTF-8")), text_parts(text, Coding.GSM7)
 
 
 def sendmsg_params(
@@ -473,21 +474,22 @@ def sendmsg_params(
         if text is not None:
             raise ValueError("send either text, or udh/data (an 8-bit message), not both")
         body = tuple((name, value.hex()) for name, value in (("udh", udh), ("data", data)) if value)
-        units, coding = len(udh or b"") + len(data or b""), Coding.BINARY
+        octets = len(udh or b"") + len(data or b"")
+        parts = parts_needed(octets, Coding.BINARY)
     elif text is None:
         raise ValueError("send needs text, or udh/data for an 8-bit message")
     else:
-        body, units, coding = _text_params(text, options.get("unicode"), "text")
+        body, parts = _text_params(text, options.get("unicode"), "text")
     concat = options.get("concat")
     if concat is None:
-        concat = min(max(parts_needed(units, coding), 1), MAX_CONCAT)
+        concat = min(max(parts, 1), MAX_CONCAT)
     return (("to", ",".join(recipients)), *body, ("concat", str(concat)), *_options_params(options))
 
 
 def startbatch_params(template: str, options: BatchOptions) -> Params:
     """The parameters of a startbatch call (see :class:`BatchOptions` for the defaults)."""
     _check_keys("startbatch", options, _BATCH_KEYS)
-    body, _, _ = _text_params(template, options.get("unicode"), "template")
+    body, _ = _text_params(template, options.get("unicode"), "template")
     concat = options.get("concat")
     return (
         *body,

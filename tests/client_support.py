@@ -7,7 +7,6 @@ The part arithmetic here is written out again on purpose, independently of ``cor
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,9 +51,18 @@ def ucs2_units(text: str) -> int:
 
 
 def expected_parts(text: str, unicode: bool) -> int:
-    """SMS parts: 160 septets (70 units) alone, else 153 (67) per part."""
-    units, single, per_part = (ucs2_units(text), 70, 67) if unicode else (septets(text), 160, 153)
-    return 1 if units <= single else math.ceil(units / per_part)
+    """SMS parts: 160 septets (70 units) alone, else parts of 153 (67) filled in turn, a
+    character never split between two (an escape pair, a surrogate pair)."""
+    size = ucs2_units if unicode else septets
+    single, per_part = (70, 67) if unicode else (160, 153)
+    if size(text) <= single:
+        return 1
+    parts, room = 1, per_part
+    for ch in text:
+        if size(ch) > room:
+            parts, room = parts + 1, per_part
+        room -= size(ch)
+    return parts
 
 
 # -- a fake to talk to -----------------------------------------------------------------------

@@ -774,7 +774,7 @@ def test_admin_errors_mask_passwords_in_the_path():
     def boom(*args: object) -> None:
         raise RuntimeError("kaboom")
 
-    state.gateway.handle = boom  # type: ignore[method-assign]
+    state.gateway.handle = boom  # type: ignore[method-assign, assignment]
     app.test_client().get("/http/getbalance?api_id=1&user=u&password=hunter2")
     (shown,) = app.test_client().get("/__admin/errors").get_json()["errors"]
     assert shown["path"] == "/http/getbalance?api_id=1&user=u&password=********"

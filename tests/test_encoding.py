@@ -16,6 +16,8 @@ from fake_clickatell.core.encoding import (
     gsm7_length,
     is_gsm7,
     parts_needed,
+    split_text,
+    text_parts,
     ucs2_length,
 )
 
@@ -93,3 +95,27 @@ def test_ucs2_hex_round_trips_any_text(text: str):
 def test_gsm_alphabet_is_gsm7(text: str):
     assert is_gsm7(text)
     assert gsm7_length(text) == len(text) + sum(ch in GSM7_EXTENSION for ch in text)
+
+
+@pytest.mark.parametrize(
+    ("text", "coding", "parts"),
+    [
+        ("a" * 152 + "{" + "a" * 152, Coding.GSM7, 3),  # 306 septets, but "{" cannot straddle
+        ("a" * 151 + "{" + "a" * 153, Coding.GSM7, 2),
+        ("a" * 306, Coding.GSM7, 2),
+        ("{" * 80, Coding.GSM7, 1),
+        ("A" * 66 + "\U0001f600" + "A" * 66, Coding.UCS2, 3),  # the pair cannot straddle
+        ("A" * 65 + "\U0001f600" + "A" * 67, Coding.UCS2, 2),
+        ("", Coding.GSM7, 0),
+    ],
+)
+def test_text_parts_never_split_a_character(text: str, coding: Coding, parts: int):
+    assert text_parts(text, coding) == parts
+    pieces = split_text(text, coding)
+    assert len(pieces) == parts
+    assert "".join(pieces) == text
+
+
+@given(st.text(alphabet="ab{€", max_size=700))
+def test_parts_and_split_agree(text: str):
+    assert text_parts(text, Coding.GSM7) == len(split_text(text, Coding.GSM7))

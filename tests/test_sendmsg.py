@@ -238,6 +238,7 @@ def test_sendmsg_rejections(fake: Harness, params: dict[str, str], expected: str
         ({"text": "x" * 459}, {"parts": 3}),
         ({"text": "{" * 80}, {"parts": 1}),  # escape-table characters count twice
         ({"text": "{" * 81}, {"parts": 2}),
+        ({"text": "a" * 152 + "{" + "a" * 152}, {"parts": 3, "charge": "3"}),  # no straddling
         ({"text": "x" * 161, "concat": "2"}, {"parts": 2}),
         ({"text": "x" * 5355, "concat": "35"}, {"parts": 35, "charge": "35"}),
         ({"text": "03A903A80398", "unicode": "1"}, {"text": "ΩΨΘ", "unicode": True, "parts": 1}),

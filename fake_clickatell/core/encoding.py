@@ -7,6 +7,9 @@ Length rules (reference Part A §11, B §5):
   (sent without ``unicode=1``) is replaced by the gateway, so it counts 1.
 * UCS-2 (``unicode=1``): ``text`` is the hex of UTF-16BE, 4 hex digits per code unit, either
   case; 70 units fit one message, 67 one part. A character outside the BMP takes two units.
+* A character is never split between two parts (an escape pair, a surrogate pair: 3GPP
+  23.038), so a long text is packed part by part, and may need one more part than its units
+  divided by the part size.
 * 8-bit (``udh``/``data``): 140 bytes fit one message, 134 one part.
 """
 
@@ -75,8 +78,48 @@ def ucs2_length(text: str) -> int:
     return len(text.encode("utf-16-be")) // 2
 
 
+def char_units(ch: str, coding: Coding) -> int:
+    """What one character takes: septets in GSM-7, code units in UCS-2."""
+    if coding is Coding.GSM7:
+        return 2 if ch in GSM7_EXTENSION else 1
+    return 2 if ord(ch) > 0xFFFF else 1
+
+
+def split_text(text: str, coding: Coding) -> list[str]:
+    """The parts ``text`` travels in (GSM-7 or UCS-2), no character split between two."""
+    capacity = CAPACITY[coding]
+    if sum(char_units(ch, coding) for ch in text) <= capacity.single:
+        return [text] if text else []
+    parts: list[str] = []
+    start = used = 0
+    for index, ch in enumerate(text):
+        units = char_units(ch, coding)
+        if used + units > capacity.per_part:
+            parts.append(text[start:index])
+            start, used = index, 0
+        used += units
+    parts.append(text[start:])
+    return parts
+
+
+def text_parts(text: str, coding: Coding) -> int:
+    """How many parts ``text`` needs in ``coding`` (GSM-7 or UCS-2)."""
+    capacity = CAPACITY[coding]
+    units = sum(char_units(ch, coding) for ch in text)
+    if units <= capacity.single:
+        return 1 if units else 0
+    parts, used = 1, 0
+    for ch in text:
+        size = char_units(ch, coding)
+        if used + size > capacity.per_part:
+            parts, used = parts + 1, 0
+        used += size
+    return parts
+
+
 def parts_needed(units: int, coding: Coding) -> int:
-    """How many SMS parts ``units`` of ``coding`` need (0 units need 0 parts)."""
+    """How many SMS parts ``units`` need when any unit boundary may end a part (8-bit data;
+    for text, :func:`text_parts` keeps characters whole). 0 units need 0 parts."""
     capacity = CAPACITY[coding]
     if units <= capacity.single:
         return 1 if units else 0

@@ -9,7 +9,7 @@ character or a surrogate pair.
 
 from __future__ import annotations
 
-from .encoding import CAPACITY, GSM7_EXTENSION, Coding
+from .encoding import Coding, split_text
 
 #: Inbound texts that opt the sender out (trimmed, any case): later MT to them gets 122.
 STOP_WORDS = frozenset({"STOP", "END", "CANCEL", "UNSUBSCRIBE", "QUIT", "STOP ALL", "STOP STOP"})
@@ -32,29 +32,9 @@ def mo_charset(text: str) -> str:
     return LATIN1
 
 
-def _units(ch: str, charset: str) -> int:
-    if charset == LATIN1:
-        return 2 if ch in GSM7_EXTENSION else 1
-    return 2 if ord(ch) > 0xFFFF else 1
-
-
 def split_mo(text: str, charset: str) -> list[str]:
     """The parts ``text`` arrives in."""
-    capacity = CAPACITY[Coding.GSM7 if charset == LATIN1 else Coding.UCS2]
-    if sum(_units(ch, charset) for ch in text) <= capacity.single:
-        return [text]
-    parts: list[str] = []
-    current: list[str] = []
-    used = 0
-    for ch in text:
-        units = _units(ch, charset)
-        if used + units > capacity.per_part:
-            parts.append("".join(current))
-            current, used = [], 0
-        current.append(ch)
-        used += units
-    parts.append("".join(current))
-    return parts
+    return split_text(text, Coding.GSM7 if charset == LATIN1 else Coding.UCS2)
 
 
 def concat_udh(reference: int, total: int, sequence: int) -> str:
