@@ -243,3 +243,46 @@ def test_getbalance_two_decimals(make_fake, balance: str, expected: str, method:
     session = fake.auth()
     assert fake.call("getbalance", method, session_id=session) == expected
     assert fake.call("getbalance", method, **CREDS) == expected
+
+
+# -- validity: a message that waits unsent too long expires ----------------------------------
+
+
+SLOW = (StatusStep(2, 0), StatusStep(3, 7200), StatusStep(4, 5))
+
+
+def test_a_message_waiting_past_its_validity_expires_at_no_charge(make_fake):
+    fake = make_fake(frozen(Scenario(lifecycle=SLOW)))
+    apimsgid = sent(fake, validity="1")
+    assert fake.call("getbalance", **CREDS) == "Credit: 99.00"
+    fake.advance(59)
+    assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 002"
+    fake.advance(1)
+    assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 010"
+    assert fake.call("getmsgcharge", apimsgid=apimsgid, **CREDS) == f"apiMsgId: {apimsgid} charge: 0 status: 010"
+    assert fake.call("getbalance", **CREDS) == "Credit: 100.00"
+    fake.advance(7200)  # the scripted steps never come: 010 is final
+    assert [h["status"] for h in fake.messages()[0]["status_history"]] == ["002", "010"]
+    assert fake.messages()[0]["status_history"][1]["time"] == T0 + 60
+
+
+def test_a_message_sent_on_within_its_validity_does_not_expire(make_fake):
+    fake = make_fake(frozen(Scenario(lifecycle=(StatusStep(2, 0), StatusStep(3, 30), StatusStep(4, 5)))))
+    apimsgid = sent(fake, validity="1")
+    fake.advance(3600)
+    assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 004"
+
+
+def test_validity_counts_from_the_release_of_a_deferred_message(make_fake):
+    fake = make_fake(frozen(Scenario(lifecycle=SLOW)))
+    apimsgid = sent(fake, validity="1", deliv_time="10")
+    fake.advance(600 + 59)
+    assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 002"
+    fake.advance(1)
+    assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 010"
+
+
+def test_the_default_lifecycle_never_waits_unsent(fake: Harness):
+    apimsgid = sent(fake, validity="1")
+    fake.advance(3600)
+    assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 004"

@@ -124,8 +124,12 @@ STATUS_QUEUED = 2
 STATUS_DELIVERED_TO_GATEWAY = 3
 STATUS_RECEIVED = 4
 STATUS_CANCELLED = 6
+STATUS_EXPIRED = 10
 STATUS_ROUTING_ERROR = 9
 STATUS_QUEUED_LATER = 11
+
+#: Statuses of a message not yet handed on upstream: it expires (010) if it waits too long.
+UNSENT_STATUSES: frozenset[int] = frozenset({2, 8})
 
 #: Statuses a message can still be stopped in by ``delmsg`` (it has not left the router).
 STOPPABLE_STATUSES: frozenset[int] = frozenset({STATUS_QUEUED, STATUS_QUEUED_LATER})

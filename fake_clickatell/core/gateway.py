@@ -15,7 +15,13 @@ from typing import Any
 from . import batches, wap
 from .accounts import Account, AccountBook
 from .clock import VirtualClock
-from .codes import CALLBACK_STATUSES, STATUS_ROUTING_ERROR, STATUS_UNKNOWN, Err
+from .codes import (
+    CALLBACK_STATUSES,
+    STATUS_EXPIRED,
+    STATUS_ROUTING_ERROR,
+    STATUS_UNKNOWN,
+    Err,
+)
 from .commands import (
     Credentials,
     MessageOptions,
@@ -226,6 +232,12 @@ class Gateway:
     def _on_status(self, change: StatusChange) -> None:
         """A message reached a status: push it when its ``callback`` value selects it."""
         message = change.message
+        if change.status == STATUS_EXPIRED and message.charge:
+            # "Expired before reaching the upstream gateway; no charge" (reference B §7.1).
+            account = self.accounts.get(message.account)
+            if account is not None:
+                account.balance += message.charge
+            message.charge = Decimal(0)
         mask = message.options.callback
         if not mask or change.status not in CALLBACK_STATUSES[mask]:
             return

@@ -16,6 +16,9 @@ Everything that moves a message from one status to the next lives in this file.
   each status with the virtual time it was *due* (not the time somebody looked).
 * A final status (:func:`codes.is_final`) ends the script; ``delmsg`` on a stoppable message
   (002, 011) moves it to 006 and drops its pending steps.
+* ``validity`` (minutes, from the release time) bounds how long a message may wait unsent
+  (002 or 008): a message still waiting when it runs out expires (010) instead of taking its
+  next step.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from typing import Any
 
 from .codes import (
     STATUS_CANCELLED,
+    STATUS_EXPIRED,
     STATUS_QUEUED,
     STATUS_QUEUED_LATER,
     STOPPABLE_STATUSES,
+    UNSENT_STATUSES,
     format_code,
     is_final,
 )
@@ -178,6 +183,10 @@ class StatusChange:
 StatusListener = Callable[[StatusChange], None]
 
 
+#: The pending "step" that expires a message instead of a scripted one.
+_EXPIRE = -1
+
+
 class Timeline:
     """Pending status steps, ordered by virtual time; applies them as the clock passes."""
 
@@ -191,15 +200,19 @@ class Timeline:
         return len(self._heap)
 
     def start(self, message: Message) -> None:
-        """Schedule the message's next scripted step, if it has one."""
+        """Schedule the message's next scripted step, or its expiry when that comes first."""
         index = message.next_step
-        if index >= len(message.script):
-            return
-        if index == 0:
-            due = message.release_at + message.script[0].after
-        else:
-            due = message.step_time + message.script[index].after
-        heapq.heappush(self._heap, (due, next(self._seq), message, index))
+        due = None
+        if index < len(message.script):
+            after = message.script[index].after
+            due = (message.release_at if index == 0 else message.step_time) + after
+        if message.status in UNSENT_STATUSES:
+            expires_at = message.release_at + message.options.validity * 60
+            if due is None or due > expires_at:
+                heapq.heappush(self._heap, (expires_at, next(self._seq), message, _EXPIRE))
+                return
+        if due is not None:
+            heapq.heappush(self._heap, (due, next(self._seq), message, index))
 
     def next_due(self) -> float | None:
         """The virtual time of the earliest pending step, if any."""
@@ -211,6 +224,14 @@ class Timeline:
         applied = 0
         while heap and heap[0][0] <= now:
             due, _, message, index = heapq.heappop(heap)
+            if index == _EXPIRE:
+                if message.status in UNSENT_STATUSES:  # not stopped or sent meanwhile
+                    message.record(due, STATUS_EXPIRED)
+                    message.next_step = len(message.script)
+                    applied += 1
+                    if listener is not None:
+                        listener(StatusChange(message, STATUS_EXPIRED, due))
+                continue
             if index != message.next_step or is_final(message.status):
                 continue  # superseded (the message was stopped) or already finished
             status = message.script[index].status
