@@ -67,7 +67,8 @@ def _admin_reset() -> Response:
     with state.lock:
         state.gateway.reset()  # pushes not yet delivered are dropped, and journaled so
         state.errors.clear()
-        return _json({"reset": True, "clock": state.gateway.clock_json()})
+        last = state.gateway.outbox.last_id  # pushes up to it come from before the reset
+        return _json({"reset": True, "clock": state.gateway.clock_json(), "last_push_id": last})
 
 
 def _bad_request(message: str) -> Response:
@@ -189,7 +190,10 @@ def _admin_scenario() -> Response:
     with state.lock:
         state.gateway.load(scenario)
         state.errors.clear()
-    return _json({"loaded": scenario.source, "accounts": len(scenario.accounts)})
+        last = state.gateway.outbox.last_id
+    return _json(
+        {"loaded": scenario.source, "accounts": len(scenario.accounts), "last_push_id": last}
+    )
 
 
 # -- errors and logging ----------------------------------------------------------------------

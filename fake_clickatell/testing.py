@@ -394,11 +394,15 @@ class Backend(Protocol):
     #: The scenario last loaded through this backend (``None``: not known yet).
     current: LoadedScenario | None
 
-    def reset(self) -> None:
-        """Back to the current scenario's initial state; recorded errors are dropped."""
+    def reset(self) -> int:
+        """Back to the current scenario's initial state; recorded errors are dropped.
 
-    def load(self, loaded: LoadedScenario) -> None:
-        """Replace the scenario and reset."""
+        Returns the highest push id that exists right after (pushes the reset dropped): what
+        the handle's :meth:`FakeClickatell.pushes` leaves out, as it belongs to earlier tests.
+        """
+
+    def load(self, loaded: LoadedScenario) -> int:
+        """Replace the scenario and reset; returns the push id floor as :meth:`reset`."""
 
     def clock(
         self, *, advance: float | None = None, set: float | None = None, freeze: bool | None = None
@@ -460,16 +464,19 @@ class LocalBackend:
         """The Flask app (for ``httpx.WSGITransport`` or Flask's test client)."""
         return self.server.app
 
-    def reset(self) -> None:
+    def reset(self) -> int:
         with self._state.lock:
             self._state.gateway.reset()
             self._state.errors.clear()
+            return self._state.gateway.outbox.last_id
 
-    def load(self, loaded: LoadedScenario) -> None:
+    def load(self, loaded: LoadedScenario) -> int:
         with self._state.lock:
             self._state.gateway.load(loaded.scenario)
             self._state.errors.clear()
+            floor = self._state.gateway.outbox.last_id
         self.current = loaded
+        return floor
 
     def clock(
         self, *, advance: float | None = None, set: float | None = None, freeze: bool | None = None
@@ -626,16 +633,19 @@ class RemoteBackend:
         """Check that the URL is a fake-clickatell answering its admin API."""
         self._ok("GET", "/__admin/clock")
 
-    def reset(self) -> None:
-        self._ok("POST", "/__admin/reset")
+    def reset(self) -> int:
+        floor: int = self._ok("POST", "/__admin/reset")["last_push_id"]
+        return floor
 
-    def load(self, loaded: LoadedScenario) -> None:
+    def load(self, loaded: LoadedScenario) -> int:
         # Validated here first: a refusal means the remote fake is another version.
         def refused(error: str) -> ScenarioError:
             return ScenarioError(loaded.source, "", f"refused by {self.url}: {error}")
 
-        self._ok("PUT", "/__admin/scenario", yaml_body=loaded.text, errors={400: refused})
+        answer = self._ok("PUT", "/__admin/scenario", yaml_body=loaded.text, errors={400: refused})
         self.current = loaded
+        floor: int = answer["last_push_id"]
+        return floor
 
     def clock(
         self, *, advance: float | None = None, set: float | None = None, freeze: bool | None = None
@@ -807,9 +817,9 @@ class FakeClickatell:
         # A fresh start: the scenario's initial state, without reloading what is loaded already.
         loaded = scenario or backend.current or DEFAULT_LOADED
         if backend.current is loaded:
-            backend.reset()
+            self._push_floor = backend.reset()
         else:
-            backend.load(loaded)
+            self._push_floor = backend.load(loaded)
         self._loaded = loaded
 
     # -- where, and as whom --------------------------------------------------------------------
@@ -866,7 +876,7 @@ class FakeClickatell:
     def reset(self) -> None:
         """Back to the scenario's initial state: accounts, clock, ids; no sessions or messages."""
         self._collect_errors()
-        self._backend.reset()
+        self._push_floor = self._backend.reset()
         self._errors_seen = 0
 
     def load_scenario(self, source: ScenarioLike) -> Scenario:
@@ -877,7 +887,7 @@ class FakeClickatell:
         """
         loaded = read_scenario(source, self._search)
         self._collect_errors()
-        self._backend.load(loaded)
+        self._push_floor = self._backend.load(loaded)
         self._loaded = loaded
         self._errors_seen = 0
         return loaded.scenario
@@ -933,9 +943,15 @@ class FakeClickatell:
         """Every status callback and MO push, oldest first, with its attempts.
 
         With ``flush`` (the default), pushes that are due now are sent first and this waits
-        for them, so a test sees the result of every push the clock has made due.
+        for them, so a test sees the result of every push the clock has made due. Pushes from
+        before the last reset (an earlier test's, dropped undelivered) are left out; the admin
+        API (``GET /__admin/callbacks``) still lists them as ``dropped``.
         """
-        return [PushRecord.from_json(item) for item in self._backend.pushes(flush=flush)]
+        return [
+            PushRecord.from_json(item)
+            for item in self._backend.pushes(flush=flush)
+            if item["id"] > self._push_floor
+        ]
 
     def send_mo(
         self,

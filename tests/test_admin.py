@@ -147,3 +147,42 @@ def test_unknown_admin_path_is_a_plain_404(fake: Harness):
 def test_wrong_method_on_admin_is_405(fake: Harness):
     status, body, _ = fake.raw("DELETE", "/__admin/messages")
     assert (status, body) == (405, b"405 Method Not Allowed")
+
+
+def test_the_journal_cuts_long_values_and_keeps_at_most_100_parameters():
+    from fake_clickatell.core.journal import Journal
+
+    journal = Journal(limit=10, char_limit=1_000_000)
+    params = {"text": "x" * 20_000, **{f"p{n}": "v" for n in range(200)}}
+    entry = journal.record(
+        time=0.0,
+        method="POST",
+        path="/http/sendmsg",
+        command="sendmsg",
+        params=params,
+        client_ip="127.0.0.1",
+        status=200,
+        body="ERR: 101, Invalid or missing parameters",
+    )
+    assert len(entry.params) == 100
+    assert entry.params["text"] == "x" * 10_000 + "...[10000 more characters]"
+
+
+def test_the_journal_is_bounded_in_characters_too():
+    from fake_clickatell.core.journal import Journal
+
+    journal = Journal(limit=1000, char_limit=50_000)
+    for n in range(20):
+        journal.record(
+            time=float(n),
+            method="GET",
+            path="/http/sendmsg",
+            command="sendmsg",
+            params={"text": "y" * 9_000},
+            client_ip="127.0.0.1",
+            status=200,
+            body="ID: x",
+        )
+    kept = [entry.seq for entry in journal.entries()]
+    assert kept == list(range(16, 21))  # the newest five fit 50,000 characters
+    assert journal.total == 20

@@ -567,6 +567,18 @@ def test_reset_mid_retry_drops_and_journals():
     assert [a["detail"] for a in push["attempts"]] == ["HTTP 500", "dropped: the fake was reset"]
 
 
+def test_push_ids_keep_growing_across_a_reset():
+    with Receiver(statuses=[500] * 5) as receiver:
+        _app, client = fake_for(receiver, "HTTP_GET")
+        send(client, callback="1")
+        flush(client)
+        reset = client.post("/__admin/reset").get_json()
+        send(client, callback="1")
+        pushes = flush(client)["pushes"]
+    assert reset["last_push_id"] == 1
+    assert [(push["id"], push["state"]) for push in pushes] == [(1, "dropped"), (2, "pending")]
+
+
 def test_pushes_to_hosts_not_allowed_are_refused_and_journaled():
     text = f"""
 clock: {{start: {T0}, frozen: true}}
@@ -779,3 +791,59 @@ def test_admin_errors_mask_passwords_in_the_path():
     (shown,) = app.test_client().get("/__admin/errors").get_json()["errors"]
     assert shown["path"] == "/http/getbalance?api_id=1&user=u&password=********"
     assert "hunter2" not in str(shown)
+
+
+@pytest.mark.parametrize(
+    ("text", "opts_out"),
+    [
+        ("STOP", True),
+        ("stop", True),
+        ("  Stop  ", True),
+        ("END", True),
+        ("CANCEL", True),
+        ("UNSUBSCRIBE", True),
+        ("QUIT", True),
+        ("STOP ALL", True),
+        ("stop  all", True),
+        ("STOP STOP", True),
+        ("STOPPED", False),
+        ("please stop", False),
+        ("Hello", False),
+    ],
+)
+def test_stop_words(text: str, opts_out: bool):
+    app = create_app(load_scenario_text(f"clock: {{start: {T0}, frozen: true}}", "s.yaml"))
+    client = app.test_client()
+    reply = client.post(
+        "/__admin/mo",
+        json={"to": "27999000001", "from": "27831234567", "text": text, "api_id": "1", "user": "u"},
+    )
+    assert reply.status_code == 200
+    body = client.get(
+        "/http/sendmsg",
+        query_string={
+            "api_id": "1",
+            "user": "u",
+            "password": "p",
+            "to": "27831234567",
+            "text": "x",
+        },
+    ).get_data(as_text=True)
+    assert (body == "ERR: 122, Destination mobile opted out") is opts_out
+    assert body.startswith("ID: ") is not opts_out
+
+
+def test_an_inbound_text_of_more_than_255_parts_is_refused():
+    app = create_app()
+    reply = app.test_client().post(
+        "/__admin/mo",
+        json={
+            "to": "27999000001",
+            "from": "27831234567",
+            "text": "x" * (153 * 256),
+            "api_id": "1",
+            "user": "u",
+        },
+    )
+    assert reply.status_code == 400
+    assert reply.get_json() == {"error": "a text of 256 parts; at most 255 fit a UDH"}

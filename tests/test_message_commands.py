@@ -259,7 +259,10 @@ def test_a_message_waiting_past_its_validity_expires_at_no_charge(make_fake):
     assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 002"
     fake.advance(1)
     assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 010"
-    assert fake.call("getmsgcharge", apimsgid=apimsgid, **CREDS) == f"apiMsgId: {apimsgid} charge: 0 status: 010"
+    assert (
+        fake.call("getmsgcharge", apimsgid=apimsgid, **CREDS)
+        == f"apiMsgId: {apimsgid} charge: 0 status: 010"
+    )
     assert fake.call("getbalance", **CREDS) == "Credit: 100.00"
     fake.advance(7200)  # the scripted steps never come: 010 is final
     assert [h["status"] for h in fake.messages()[0]["status_history"]] == ["002", "010"]
@@ -267,7 +270,9 @@ def test_a_message_waiting_past_its_validity_expires_at_no_charge(make_fake):
 
 
 def test_a_message_sent_on_within_its_validity_does_not_expire(make_fake):
-    fake = make_fake(frozen(Scenario(lifecycle=(StatusStep(2, 0), StatusStep(3, 30), StatusStep(4, 5)))))
+    fake = make_fake(
+        frozen(Scenario(lifecycle=(StatusStep(2, 0), StatusStep(3, 30), StatusStep(4, 5))))
+    )
     apimsgid = sent(fake, validity="1")
     fake.advance(3600)
     assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 004"

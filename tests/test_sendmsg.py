@@ -498,3 +498,10 @@ def test_strict_account_balance_and_charge(make_fake):
         "ERR: 301, No credit left To: 27999000003"
     )
     assert fake.call("getbalance", api_id="1", user="u", password="p") == "Credit: 0.00"
+
+
+@pytest.mark.parametrize("charset", ["UCS-2", "UTF-16BE", "whatever"])
+def test_unicode_text_ignores_charset(fake: Harness, charset: str):
+    body = send(fake, to="27999000001", text="03A903A80398", unicode="1", charset=charset)
+    assert body == f"ID: {last_message(fake)['apimsgid']}"
+    assert last_message(fake)["text"] == "ΩΨΘ"

@@ -539,3 +539,13 @@ def test_server_errors_show_the_form_parameters_masked(handle: FakeClickatell, b
         "POST /http/ping [session_id='abc' password='********']: RuntimeError('kaboom')" in message
     )
     assert "hunter2" not in message
+
+
+def test_pushes_of_an_earlier_test_are_not_this_tests(handle: FakeClickatell):
+    handle.load_scenario({**FROZEN, "callback": {"url": "http://127.0.0.1:9/cb"}})
+    send(handle, callback="1")
+    assert [p.state for p in handle.pushes()] == ["pending"]  # nobody listens on port 9
+    next_test = FakeClickatell(handle.backend)  # what the fixture builds for the next test
+    assert next_test.pushes() == []
+    send(next_test, callback="1")
+    assert [p.state for p in next_test.pushes()] == ["pending"]

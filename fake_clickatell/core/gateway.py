@@ -753,6 +753,7 @@ class Gateway:
         entries: Iterable[Any] = self.journal.entries()
         return {
             "limit": self.journal.limit,
+            "char_limit": self.journal.char_limit,
             "total": self.journal.total,
             "requests": [entry.to_json() for entry in entries],
         }

@@ -10,6 +10,12 @@ from urllib.parse import parse_qsl, urlencode
 
 #: Journal entries kept by default; older ones are dropped first (documented in the README).
 DEFAULT_JOURNAL_LIMIT = 10_000
+#: Characters the kept entries may hold in all; older ones are dropped first past it.
+DEFAULT_JOURNAL_CHARS = 64 * 1024 * 1024
+#: A parameter value is kept up to this many characters (a whole 35-part message fits).
+VALUE_LIMIT = 10_000
+#: Parameters kept per entry (the first ones; a real request has a couple of dozen at most).
+PARAM_LIMIT = 100
 
 MASK = "********"
 #: Parameters whose values never reach the journal or the log.
@@ -27,6 +33,12 @@ def mask_query(query: str) -> str:
     """A query string with every secret value masked (``password=********``)."""
     pairs = parse_qsl(query, keep_blank_values=True, encoding="latin-1")
     return urlencode(list(mask_params(dict(pairs)).items()), safe="*", encoding="latin-1")
+
+
+def _cut(value: str) -> str:
+    if len(value) <= VALUE_LIMIT:
+        return value
+    return f"{value[:VALUE_LIMIT]}...[{len(value) - VALUE_LIMIT} more characters]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +73,26 @@ class JournalEntry:
 
 
 class Journal:
-    """A bounded log of requests; ``total`` counts every request ever recorded."""
+    """A log of requests, bounded in entries and in characters; ``total`` counts every request
+    ever recorded. Values longer than :data:`VALUE_LIMIT` are cut (and say so), and at most
+    :data:`PARAM_LIMIT` parameters are kept per entry, so no request can fill memory."""
 
-    __slots__ = ("_entries", "total")
+    __slots__ = ("_chars", "_entries", "_limit", "_sizes", "char_limit", "total")
 
-    def __init__(self, limit: int = DEFAULT_JOURNAL_LIMIT) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=limit)
+    def __init__(
+        self, limit: int = DEFAULT_JOURNAL_LIMIT, char_limit: int = DEFAULT_JOURNAL_CHARS
+    ) -> None:
+        self._entries: deque[JournalEntry] = deque()
+        self._sizes: deque[int] = deque()
+        self._chars = 0
+        self._limit = limit
+        self.char_limit = char_limit
         self.total = 0
 
     @property
     def limit(self) -> int:
         """The most entries kept."""
-        return self._entries.maxlen or 0
+        return self._limit
 
     def record(
         self,
@@ -87,21 +107,30 @@ class Journal:
         body: str,
         rule: str | None = None,
     ) -> JournalEntry:
-        """Append one entry (secrets masked) and return it."""
+        """Append one entry (secrets masked, long values cut) and return it."""
         self.total += 1
+        kept = {name: _cut(value) for name, value in list(params.items())[:PARAM_LIMIT]}
         entry = JournalEntry(
             self.total,
             time,
             method,
-            path,
+            _cut(path),
             command,
-            mask_params(params),
+            mask_params(kept),
             client_ip,
             status,
             body,
             rule,
         )
+        size = len(entry.path) + len(body) + sum(len(k) + len(v) for k, v in kept.items())
         self._entries.append(entry)
+        self._sizes.append(size)
+        self._chars += size
+        while len(self._entries) > self._limit or (
+            self._chars > self.char_limit and len(self._entries) > 1
+        ):
+            self._entries.popleft()
+            self._chars -= self._sizes.popleft()
         return entry
 
     def entries(self) -> Iterable[JournalEntry]:

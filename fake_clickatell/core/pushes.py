@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import enum
 import ipaddress
-import itertools
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -364,13 +363,14 @@ class PushResult:
 class Outbox:
     """Pushes waiting, in flight, and done; the retry schedule on the virtual clock."""
 
-    __slots__ = ("_done", "_ids", "_pending", "policy")
+    __slots__ = ("_done", "_pending", "last_id", "policy")
 
     def __init__(self, policy: HostPolicy, first_id: int = 1) -> None:
         self.policy = policy
         self._pending: dict[int, Push] = {}
         self._done: deque[Push] = deque(maxlen=PUSH_HISTORY_LIMIT)
-        self._ids = itertools.count(first_id)
+        #: The highest id handed out so far (ids keep growing across resets).
+        self.last_id = first_id - 1
 
     def add(
         self,
@@ -383,8 +383,9 @@ class Outbox:
         now: float,
     ) -> Push:
         """Queue a push, due at once; one to a host not allowed is refused and journaled."""
+        self.last_id += 1
         push = Push(
-            next(self._ids),
+            self.last_id,
             kind,
             account,
             subject,
@@ -462,12 +463,6 @@ class Outbox:
     def keep(self, pushes: Iterable[Push]) -> None:
         """Carry finished pushes over (dropped ones survive a reset in the journal)."""
         self._done.extend(pushes)
-
-    @property
-    def last_id(self) -> int:
-        """The highest id handed out so far (ids keep growing across resets)."""
-        ids = [push.push_id for push in (*self._pending.values(), *self._done)]
-        return max(ids, default=0)
 
     def all(self) -> list[Push]:
         """Every push known, oldest first."""
