@@ -153,7 +153,7 @@ def test_the_journal_cuts_long_values_and_keeps_at_most_100_parameters():
     from fake_clickatell.core.journal import Journal
 
     journal = Journal(limit=10, char_limit=1_000_000)
-    params = {"text": "x" * 20_000, **{f"p{n}": "v" for n in range(200)}}
+    params = {"text": "x" * 20_000, "n" * 12_000: "1", **{f"p{n}": "v" for n in range(200)}}
     entry = journal.record(
         time=0.0,
         method="POST",
@@ -166,6 +166,7 @@ def test_the_journal_cuts_long_values_and_keeps_at_most_100_parameters():
     )
     assert len(entry.params) == 100
     assert entry.params["text"] == "x" * 10_000 + "...[10000 more characters]"
+    assert entry.params["n" * 10_000 + "...[2000 more characters]"] == "1"
 
 
 def test_the_journal_is_bounded_in_characters_too():
@@ -186,3 +187,17 @@ def test_the_journal_is_bounded_in_characters_too():
     kept = [entry.seq for entry in journal.entries()]
     assert kept == list(range(16, 21))  # the newest five fit 50,000 characters
     assert journal.total == 20
+
+
+def test_the_journal_masks_secrets_whatever_their_case():
+    from fake_clickatell.core.journal import MASK, mask_params
+
+    assert mask_params({"user": "demo", "PassWord": "hunter2", "token": "t-1"}) == {
+        "user": "demo",
+        "PassWord": MASK,
+        "token": MASK,
+    }
+    plain = {"session_id": "abc", "to": "27999000001"}
+    masked = mask_params(plain)
+    assert masked == plain
+    assert masked is not plain  # a copy, never the caller's dict

@@ -349,13 +349,13 @@ def text_body(raw: str, options: MessageOptions) -> MessageBody:
         if decoded is None:
             raise InvalidCommand(Err.INVALID_UNICODE)
         units = ucs2_length(decoded)
-        body = MessageBody(decoded, Coding.UCS2, units, text_parts(decoded, Coding.UCS2))
+        body = MessageBody(decoded, Coding.UCS2, units, text_parts(decoded, Coding.UCS2, units))
     else:
         decoded = decode_text(raw.encode("latin-1"), options.charset)
         if decoded is None:
             raise InvalidCommand(Err.INVALID_PARAMETERS)
         units = gsm7_length(decoded)
-        body = MessageBody(decoded, Coding.GSM7, units, text_parts(decoded, Coding.GSM7))
+        body = MessageBody(decoded, Coding.GSM7, units, text_parts(decoded, Coding.GSM7, units))
     return _check_size(body, options)
 
 

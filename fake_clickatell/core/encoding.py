@@ -65,7 +65,7 @@ DEFAULT_CHARSET = "iso-8859-1"
 
 def gsm7_length(text: str) -> int:
     """Septets ``text`` takes in GSM-7: escape-table characters count twice."""
-    return len(text) + sum(1 for ch in text if ch in GSM7_EXTENSION)
+    return len(text) + sum(map(GSM7_EXTENSION.__contains__, text))
 
 
 def is_gsm7(text: str) -> bool:
@@ -85,10 +85,15 @@ def char_units(ch: str, coding: Coding) -> int:
     return 2 if ord(ch) > 0xFFFF else 1
 
 
+def text_units(text: str, coding: Coding) -> int:
+    """Units ``text`` takes in ``coding``: septets in GSM-7, code units in UCS-2."""
+    return gsm7_length(text) if coding is Coding.GSM7 else ucs2_length(text)
+
+
 def split_text(text: str, coding: Coding) -> list[str]:
     """The parts ``text`` travels in (GSM-7 or UCS-2), no character split between two."""
     capacity = CAPACITY[coding]
-    if sum(char_units(ch, coding) for ch in text) <= capacity.single:
+    if text_units(text, coding) <= capacity.single:
         return [text] if text else []
     parts: list[str] = []
     start = used = 0
@@ -102,19 +107,16 @@ def split_text(text: str, coding: Coding) -> list[str]:
     return parts
 
 
-def text_parts(text: str, coding: Coding) -> int:
-    """How many parts ``text`` needs in ``coding`` (GSM-7 or UCS-2)."""
-    capacity = CAPACITY[coding]
-    units = sum(char_units(ch, coding) for ch in text)
-    if units <= capacity.single:
-        return 1 if units else 0
-    parts, used = 1, 0
-    for ch in text:
-        size = char_units(ch, coding)
-        if used + size > capacity.per_part:
-            parts, used = parts + 1, 0
-        used += size
-    return parts
+def text_parts(text: str, coding: Coding, units: int | None = None) -> int:
+    """How many parts ``text`` needs in ``coding`` (GSM-7 or UCS-2); ``units`` is
+    :func:`text_units` of it, when the caller has it already."""
+    if units is None:
+        units = text_units(text, coding)
+    if units == len(text):
+        # Every character takes one unit, so any boundary may end a part: plain arithmetic,
+        # which is the common case and keeps the sendmsg path cheap.
+        return parts_needed(units, coding)
+    return len(split_text(text, coding))
 
 
 def parts_needed(units: int, coding: Coding) -> int:
