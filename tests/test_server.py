@@ -321,13 +321,22 @@ def test_any_bytes_over_the_socket_get_http_or_a_close(server: FakeServer, raw: 
 # -- the collector policy of `fake-clickatell serve` --------------------------------------------
 
 
+def _unfrozen_count() -> int:
+    """What ``gc.get_freeze_count()`` says with nothing frozen, after a full collection:
+    0 on CPython 3.10, 3.11 and 3.13, but 3.12 reports a few hundred objects of its own there."""
+    gc.unfreeze()
+    gc.collect()
+    return gc.get_freeze_count()
+
+
 def test_survivors_of_full_collections_are_frozen_and_thawed_on_schedule():
     now = [0.0]
     callback = _FreezeSurvivors(60.0, lambda: now[0])
+    before = _unfrozen_count()
     try:
         callback("stop", {"generation": 1})
         callback("start", {"generation": 2})
-        assert gc.get_freeze_count() == 0  # only the end of a full collection freezes
+        assert gc.get_freeze_count() == before  # only the end of a full collection freezes
         callback("stop", {"generation": 2})
         assert gc.get_freeze_count() > 0
         now[0] = 60.0
@@ -341,15 +350,16 @@ def test_survivors_of_full_collections_are_frozen_and_thawed_on_schedule():
 
 
 def test_the_policy_acts_on_real_collections_and_is_undone():
+    before = _unfrozen_count()
     undo = freeze_long_lived_objects(thaw_every=3600)
     try:
         gc.collect()
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > before + 1000  # the interpreter's objects, at least
     finally:
         undo()
     assert gc.get_freeze_count() == 0
     gc.collect()
-    assert gc.get_freeze_count() == 0  # no longer installed
+    assert gc.get_freeze_count() == before  # no longer installed
 
 
 def test_stored_messages_hold_no_reference_cycles():
