@@ -86,8 +86,8 @@ class JournalEntry:
 class Journal:
     """A log of requests, bounded in entries and in characters; ``total`` counts every request
     ever recorded. Paths, names and values longer than :data:`VALUE_LIMIT` are cut (and say
-    so), and at most
-    :data:`PARAM_LIMIT` parameters are kept per entry, so no request can fill memory."""
+    so), and at most :data:`PARAM_LIMIT` parameters are kept per entry, so no request can fill
+    memory."""
 
     __slots__ = ("_chars", "_entries", "_limit", "_sizes", "char_limit", "total")
 
