@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .app import create_wsgi_app
-from .core.config import DEFAULT_SCENARIO
-from .server import WSGIServer, freeze_long_lived_objects
+from ._version import __version__
+from .app.factory import create_wsgi_app
+from .core.scenario_model import DEFAULT_SCENARIO
+from .server.gc_policy import freeze_long_lived_objects
+from .server.http_server import WSGIServer
 
 if TYPE_CHECKING:
-    from .core.config import Scenario
+    from .core.scenario_model import Scenario
 
 # Flask and yaml are imported when first needed (the first admin request, a scenario file):
 # `serve` starts in about half the time without them (docs/benchmarks.md, cold start).
@@ -46,17 +47,18 @@ def _serve(args: argparse.Namespace) -> int:
             f"fake-clickatell: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr
         )
         return 2
-    mode = f"scenario {scenario.source}" if args.scenario else "open mode: any credentials"
-    print(f"fake-clickatell {__version__} serving on {server.url} ({mode})", flush=True)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         # shutdown() waits for the serve loop, so it must not run on the loop's own thread.
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     # Ctrl-C and SIGTERM stop it cleanly, even when started in the background of a script,
-    # where SIGINT is ignored by default.
+    # where SIGINT is ignored by default; installed before the banner, which tells a script
+    # that the server is up (a signal sent right after it must not be lost).
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    mode = f"scenario {scenario.source}" if args.scenario else "open mode: any credentials"
+    print(f"fake-clickatell {__version__} serving on {server.url} ({mode})", flush=True)
     freeze_long_lived_objects()
     try:
         server.serve_forever()
