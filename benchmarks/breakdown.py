@@ -79,7 +79,8 @@ def _core_caller() -> tuple[Callable[[], object], Callable[[], object]]:
     import time as clock
 
     from fake_clickatell.core.commands import Params
-    from fake_clickatell.core.gateway import ApiRequest, Gateway
+    from fake_clickatell.core.gateway import Gateway
+    from fake_clickatell.core.request import ApiRequest
 
     gateway = Gateway(BENCH_SCENARIO, time_source=clock.time)
     auth = gateway.handle(ApiRequest("auth", Params(parse_qsl(urlencode(CREDENTIALS)))))

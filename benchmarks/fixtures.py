@@ -239,12 +239,12 @@ def reset_timer(kind: str, cleanup: ExitStack, url: str | None = None) -> Callab
 
         return dirty_then_clear
     from fake_clickatell.testing import (
-        DEFAULT_LOADED,
         Backend,
         FakeClickatell,
         LocalBackend,
         RemoteBackend,
     )
+    from fake_clickatell.testing.scenarios import DEFAULT_LOADED
 
     backend: Backend
     if kind == "local":
@@ -456,14 +456,3 @@ def _in_process_round(report: Report, calls: int, resets: dict[str, Callable[[],
                 samples.setdefault(key, []).append(reset() * 1e6)
     for key, values in samples.items():
         _add(report, key, statistics.median(values))
-
-
-def main() -> int:
-    """``python -m benchmarks.fixtures``: this suite alone (``python -m benchmarks --only``)."""
-    from .runner import main as run_main
-
-    return run_main(["--only", "fixtures", *sys.argv[1:]])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -50,8 +50,9 @@ def _request_pairs(query: str) -> list[tuple[str, str]]:
 def probe_gateway(count: int) -> dict[str, Any]:
     """RSS before and after ``count`` accepted messages (see the module docstring)."""
     from fake_clickatell.core.commands import Params
-    from fake_clickatell.core.config import ClockSpec
-    from fake_clickatell.core.gateway import ApiRequest, Gateway
+    from fake_clickatell.core.gateway import Gateway
+    from fake_clickatell.core.request import ApiRequest
+    from fake_clickatell.core.scenario_model import ClockSpec
 
     scenario = replace(BENCH_SCENARIO, clock=ClockSpec(start=1_800_000_000.0, frozen=True))
     gateway = Gateway(scenario, time_source=time.time)

@@ -31,21 +31,21 @@ SECTION = "profile"
 #: (layer, path fragments of its frames), innermost layer first.
 LAYERS = (
     ("core", ("fake_clickatell/core/",)),
-    ("adapter", ("fake_clickatell/api.py", "fake_clickatell/app.py", "fake_clickatell/state.py")),
+    ("adapter", ("fake_clickatell/app/",)),
     ("flask", ("flask/", "werkzeug/")),
-    ("server", ("fake_clickatell/server.py", "http/server.py", "socketserver.py")),
+    ("server", ("fake_clickatell/server/", "http/server.py", "socketserver.py")),
 )
 LABELS = {
     "core": "core (fake_clickatell/core)",
-    "adapter": "adapter (api.py, incl. query decoding)",
+    "adapter": "adapter (app/, incl. query decoding)",
     "flask": "Flask + werkzeug",
-    "server": "server loop (server.py: sockets, request heads)",
+    "server": "server loop (server/: sockets, request heads)",
     "headers": "  of which in the request-head reader",
     "recv": "  of which in socket reads (readinto)",
     "other": "other",
 }
 #: Frames that read a request's line and headers (ours; http.server's before).
-HEAD_READERS = ("read_request (fake_clickatell/server.py", "parse_headers (http/client.py")
+HEAD_READERS = ("read_request (fake_clickatell/server/", "parse_headers (http/client.py")
 
 
 def classify(stack: str) -> str:

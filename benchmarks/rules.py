@@ -18,7 +18,6 @@ Two 200-rule scenarios, against the same scenario without rules:
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -89,7 +88,7 @@ def core_caller(rules: str) -> Callable[[], object]:
     """One sendmsg straight into the gateway (checked: accepted)."""
     from fake_clickatell import Gateway, load_scenario_text
     from fake_clickatell.core.commands import Params
-    from fake_clickatell.core.gateway import ApiRequest
+    from fake_clickatell.core.request import ApiRequest
 
     gateway = Gateway(load_scenario_text(_scenario(rules), "bench.yaml"), time_source=time.time)
     auth = gateway.handle(ApiRequest("auth", Params(list(CREDENTIALS.items()))))
@@ -127,14 +126,3 @@ def run(report: Report, config: Config) -> None:
                 report.metrics[key].samples.append(seconds * 1e6)
     finally:
         unpin_self()
-
-
-def main() -> int:
-    """``python -m benchmarks.rules``: this suite alone (``python -m benchmarks --only``)."""
-    from .runner import main as run_main
-
-    return run_main(["--only", "rules", *sys.argv[1:]])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,32 +14,31 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
+
 if TYPE_CHECKING:
-    from .app import create_app
+    from .app import FakeServer, create_app
     from .client import AsyncClickatellClient, ClickatellClient
     from .core.clock import ClockError, VirtualClock
-    from .core.config import AccountSpec, Scenario, StatusStep
     from .core.gateway import Gateway
+    from .core.scenario_model import AccountSpec, Scenario, StatusStep
     from .scenario import ScenarioError, load_scenario, load_scenario_text, scenario_from_data
-    from .server import FakeServer
     from .testing import FakeClickatell, FakeServerError, SentMessage
-
-__version__ = "0.1.0"
 
 #: Public name -> the module that defines it.
 _EXPORTS = {
-    "AccountSpec": ".core.config",
+    "AccountSpec": ".core.scenario_model",
     "AsyncClickatellClient": ".client",
     "ClickatellClient": ".client",
     "ClockError": ".core.clock",
     "FakeClickatell": ".testing",
-    "FakeServer": ".server",
+    "FakeServer": ".app",
     "FakeServerError": ".testing",
     "Gateway": ".core.gateway",
-    "Scenario": ".core.config",
+    "Scenario": ".core.scenario_model",
     "ScenarioError": ".scenario",
     "SentMessage": ".testing",
-    "StatusStep": ".core.config",
+    "StatusStep": ".core.scenario_model",
     "VirtualClock": ".core.clock",
     "create_app": ".app",
     "load_scenario": ".scenario",

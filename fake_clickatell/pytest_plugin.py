@@ -89,7 +89,8 @@ def clickatell_server(
     request: pytest.FixtureRequest, clickatell_listen_address: tuple[str, int]
 ) -> Iterator[Backend]:
     """The fake this test process uses, started once (or the running one given by URL)."""
-    from .testing import DEFAULT_LOADED, LocalBackend, RemoteBackend, RemoteBackendError
+    from .testing import LocalBackend, RemoteBackend, RemoteBackendError
+    from .testing.scenarios import DEFAULT_LOADED
 
     config = request.config
     url = config.getoption("clickatell_url") or os.environ.get(URL_ENV)
@@ -123,7 +124,8 @@ def clickatell(
 ) -> Iterator[FakeClickatell]:
     """The fake, reset to this test's scenario; exceptions raised inside it fail the test."""
     from .scenario import ScenarioError
-    from .testing import DEFAULT_LOADED, FakeClickatell, read_scenario
+    from .testing import FakeClickatell, read_scenario
+    from .testing.scenarios import DEFAULT_LOADED
 
     search = (Path(request.path).parent, request.config.rootpath)
     scenario = request.config.stash[_BASE] or DEFAULT_LOADED

@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from ._client_protocol import SendOptions
+from .client.params import SendOptions
 from .core.codes import ERROR_TEXTS, Err
 from .core.commands import (
     MAX_CONCAT,

@@ -17,8 +17,10 @@ import httpx
 from hypothesis import settings
 
 from fake_clickatell import FakeServer, Scenario, create_app
-from fake_clickatell.client import AsyncClickatellClient, ClickatellClient, Method
-from fake_clickatell.core.gateway import ApiRequest, Gateway, Outcome
+from fake_clickatell.client import AsyncClickatellClient, ClickatellClient
+from fake_clickatell.client.http import Method
+from fake_clickatell.core.gateway import Gateway
+from fake_clickatell.core.request import ApiRequest, Outcome
 
 from .support import frozen
 

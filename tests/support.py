@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 from flask import Flask
 
 from fake_clickatell import FakeServer, Scenario
-from fake_clickatell.app import get_state
-from fake_clickatell.core.config import AccountSpec, ClockSpec
+from fake_clickatell.app import runtime_of
 from fake_clickatell.core.gateway import Gateway
+from fake_clickatell.core.scenario_model import AccountSpec, ClockSpec
 
 #: A fixed virtual start time, so tests never depend on the wall clock.
 T0 = 1_800_000_000.0
@@ -56,7 +56,7 @@ class Harness:
 
     @property
     def gateway(self) -> Gateway:
-        return get_state(self.app).gateway
+        return runtime_of(self.app).gateway
 
     def raw(
         self,

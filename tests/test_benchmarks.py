@@ -150,11 +150,11 @@ def test_memory_probes_count_what_they_store():
 
 def test_profile_samples_are_charged_to_the_innermost_layer():
     raw = [
-        "run (threading.py:1);serve (fake_clickatell/server.py:7);"
-        "__call__ (fake_clickatell/api.py:1);parse_qsl (urllib/parse.py:9) 2",
-        "run (threading.py:1);serve (fake_clickatell/server.py:7);"
-        "read_request (fake_clickatell/server.py:9);SocketIO.readinto (socket.py:2) 1",
-        "run (threading.py:1);handle (fake_clickatell/server.py:7);"
+        "run (threading.py:1);serve (fake_clickatell/server/http_server.py:7);"
+        "__call__ (fake_clickatell/app/api.py:1);parse_qsl (urllib/parse.py:9) 2",
+        "run (threading.py:1);serve (fake_clickatell/server/http_server.py:7);"
+        "read_request (fake_clickatell/server/request_head.py:9);SocketIO.readinto (socket.py:2) 1",
+        "run (threading.py:1);handle (fake_clickatell/server/http_server.py:7);"
         "__call__ (flask/app.py:1);handle (fake_clickatell/core/gateway.py:2) 5",
         "run (threading.py:1);parse_request (http/server.py:3);"
         "parse_headers (http/client.py:4);feed (email/feedparser.py:5) 2",

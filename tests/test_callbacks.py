@@ -10,15 +10,15 @@ from urllib.parse import parse_qsl, unquote_plus
 import pytest
 
 from fake_clickatell import create_app, load_scenario_text
-from fake_clickatell.core.config import PushFormat, PushTarget
-from fake_clickatell.core.pushes import (
-    HostPolicy,
+from fake_clickatell.core.outbox import HostPolicy
+from fake_clickatell.core.push_payloads import (
     MoPart,
     build_request,
     callback_fields,
     callback_soap,
     callback_xml,
 )
+from fake_clickatell.core.scenario_model import PushFormat, PushTarget
 
 from .support import T0, Receiver
 
@@ -456,16 +456,16 @@ recipients:
 {recipients}
 """
     app = create_app(load_scenario_text(text, "mask.yaml"))
-    from fake_clickatell.app import get_state
+    from fake_clickatell.app import runtime_of
 
     # The callback host is not allowed: every push is refused at once, and journaled with what
     # it was for; so the outbox lists exactly the pushes the masks selected, with no I/O at all.
-    gateway = get_state(app).gateway
+    gateway = runtime_of(app).gateway
     client = app.test_client()
     ids = {}
     for number in SEQUENCES:
         ids[send(client, to=number, callback=str(mask))] = number
-    with get_state(app).lock:
+    with runtime_of(app).lock:
         gateway.advance_clock(60)
         pushed = [(ids[p.subject["apimsgid"]], p.subject["status"]) for p in gateway.outbox.all()]
     history = {
@@ -601,12 +601,12 @@ callback: {{url: "http://hooks.example.com/cb"}}
     allowed = create_app(
         load_scenario_text(text + "allowed_hosts: [hooks.example.com]\n", "r.yaml")
     )
-    from fake_clickatell.app import get_state
+    from fake_clickatell.app import runtime_of
 
-    gateway = get_state(allowed).gateway
+    gateway = runtime_of(allowed).gateway
     assert gateway.outbox.policy.allows("http://hooks.example.com/cb")
     widened = create_app(load_scenario_text(text, "r.yaml"), allowed_hosts=["hooks.example.com"])
-    assert get_state(widened).gateway.outbox.policy.allows("http://hooks.example.com/cb")
+    assert runtime_of(widened).gateway.outbox.policy.allows("http://hooks.example.com/cb")
 
 
 def test_a_slow_receiver_never_blocks_the_api():
@@ -715,9 +715,9 @@ accounts:
     assert [a["ok"] for a in retried["attempts"]] == [False, False]
     assert second["state"] == "delivered"
     assert len(good.requests) == 1
-    from fake_clickatell.app import get_state
+    from fake_clickatell.app import runtime_of
 
-    assert get_state(app).errors == []
+    assert runtime_of(app).errors == []
 
 
 def test_pushes_never_go_through_a_proxy(monkeypatch: pytest.MonkeyPatch):
@@ -765,23 +765,23 @@ def test_stop_does_not_wait_for_a_push_in_flight():
 
 
 def test_an_idle_dispatcher_holds_no_thread():
-    from fake_clickatell.app import get_state
+    from fake_clickatell.app import runtime_of
 
     with Receiver() as receiver:
         app, client = fake_for(receiver, "HTTP_GET")
         send(client, callback="1")
         flush(client)
-        dispatcher = get_state(app).dispatcher
+        dispatcher = runtime_of(app).push_sender
         assert dispatcher._thread is None  # nothing pending: the thread ended
         send(client, callback="1")  # and a new one starts when needed
         assert [p["state"] for p in flush(client)["pushes"]] == ["delivered", "delivered"]
 
 
 def test_admin_errors_mask_passwords_in_the_path():
-    from fake_clickatell.app import get_state
+    from fake_clickatell.app import runtime_of
 
     app = create_app()
-    state = get_state(app)
+    state = runtime_of(app)
 
     def boom(*args: object) -> None:
         raise RuntimeError("kaboom")

@@ -19,13 +19,6 @@ import pytest
 
 import fake_clickatell
 from fake_clickatell import FakeServer
-from fake_clickatell._client_protocol import (
-    Call,
-    ClientProtocol,
-    run_flow,
-    run_flow_async,
-    sendmsg_params,
-)
 from fake_clickatell.client import (
     ERROR_FAMILIES,
     APIError,
@@ -45,9 +38,11 @@ from fake_clickatell.client import (
     SessionError,
     Status,
     TransportError,
-    _verify,
     error_for,
 )
+from fake_clickatell.client.flows import ClientProtocol, run_flow, run_flow_async
+from fake_clickatell.client.http import _verify
+from fake_clickatell.client.params import Call, sendmsg_params
 from fake_clickatell.core.codes import ERROR_TEXTS, RECIPIENT_ERRORS
 
 from .client_support import BASE_URL, CREDENTIALS, fake, open_mode

@@ -18,14 +18,6 @@ import httpx
 import pytest
 
 from fake_clickatell import load_scenario_text
-from fake_clickatell._client_protocol import (
-    BatchOptions,
-    Call,
-    ind_push_params,
-    senditem_params,
-    si_push_params,
-    startbatch_params,
-)
 from fake_clickatell.client import (
     AsyncClickatellClient,
     Batch,
@@ -39,6 +31,14 @@ from fake_clickatell.client import (
     Sent,
     Status,
     WapPushFields,
+)
+from fake_clickatell.client.params import (
+    BatchOptions,
+    Call,
+    ind_push_params,
+    senditem_params,
+    si_push_params,
+    startbatch_params,
 )
 
 from .client_support import BASE_URL, CREDENTIALS, Fake, fake, open_mode

@@ -17,13 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fake_clickatell import strategies as cst
-from fake_clickatell._client_protocol import parse_body
 from fake_clickatell.client import (
     ERROR_FAMILIES,
     APIError,
     AsyncClickatellClient,
     Charge,
-    Method,
     ParameterError,
     Rejected,
     RouteCoverage,
@@ -31,8 +29,10 @@ from fake_clickatell.client import (
     SendResult,
     Sent,
 )
-from fake_clickatell.core.config import Route, Scenario
-from fake_clickatell.core.gateway import PATHS
+from fake_clickatell.client.flows import parse_body
+from fake_clickatell.client.http import Method
+from fake_clickatell.core.endpoints import PATHS
+from fake_clickatell.core.scenario_model import Route, Scenario
 
 from .client_support import (
     BASE_URL,

@@ -34,8 +34,8 @@ from hypothesis.stateful import (
 )
 
 from fake_clickatell import strategies as cst
-from fake_clickatell._client_protocol import parse_body
 from fake_clickatell.client import Charge, ParameterError, Rejected, SendOptions, Sent, Status
+from fake_clickatell.client.flows import parse_body
 
 from .client_support import Fake, examples, expected_parts, open_mode
 from .support import T0

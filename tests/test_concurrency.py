@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 import pytest
 
 from fake_clickatell import FakeServer, Scenario
-from fake_clickatell.app import get_state
-from fake_clickatell.core.config import AccountSpec
+from fake_clickatell.app import runtime_of
+from fake_clickatell.core.scenario_model import AccountSpec
 
 from .support import frozen
 
@@ -93,6 +93,6 @@ def test_parallel_sendmsg(balance: Decimal, accepted: int, final_balance: str):
         messages = json.loads(conn.getresponse().read())["messages"]
         conn.close()
         assert sorted(m["apimsgid"] for m in messages) == sorted(ids)
-        account = get_state(server.app).gateway.accounts.get(("1", "u"))
+        account = runtime_of(server.app).gateway.accounts.get(("1", "u"))
         assert account is not None
         assert account.balance >= 0

@@ -199,6 +199,7 @@ def test_unknown_commands_under_the_api_prefixes(fake: Harness):
 
 
 def test_every_command_has_a_handler():
-    from fake_clickatell.core import gateway
+    from fake_clickatell.core.endpoints import COMMANDS
+    from fake_clickatell.core.handlers import HANDLERS
 
-    assert set(gateway.COMMANDS) == set(gateway._HANDLERS)
+    assert set(COMMANDS) == set(HANDLERS)

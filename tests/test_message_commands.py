@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from fake_clickatell.core.config import AccountSpec, Scenario, StatusStep
+from fake_clickatell.core.scenario_model import AccountSpec, Scenario, StatusStep
 
 from .support import T0, Harness, frozen
 

@@ -307,7 +307,7 @@ def test_a_server_side_exception_fails_the_test_that_caused_it(pytester: pytest.
     pytester.makepyfile(
         """
         import httpx
-        from fake_clickatell.core import gateway
+        from fake_clickatell.core.handlers import HANDLERS
 
         def boom(*args):
             raise RuntimeError("kaboom")
@@ -316,7 +316,7 @@ def test_a_server_side_exception_fails_the_test_that_caused_it(pytester: pytest.
             assert httpx.get(clickatell.api_url + "/ping", params={"session_id": "s"}).text
 
         def test_breaks_the_fake(clickatell, monkeypatch):
-            monkeypatch.setitem(gateway._HANDLERS, "ping", boom)
+            monkeypatch.setitem(HANDLERS, "ping", boom)
             params = {"session_id": "s", "password": "hunter2"}
             reply = httpx.get(clickatell.api_url + "/ping", params=params)
             assert reply.text == "ERR: 901, Internal error"

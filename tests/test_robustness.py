@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import run_wsgi_app
 
 from fake_clickatell import create_app
-from fake_clickatell.app import get_state
+from fake_clickatell.app import runtime_of
 from fake_clickatell.core.grammar import parse
 
 from .support import frozen
@@ -108,7 +108,7 @@ def test_arbitrary_requests_never_500_and_api_replies_parse(
     app = create_app(frozen())
     status, reply = call_wsgi(app, method, path, query, body, content_type)
     assert status != 500
-    assert get_state(app).errors == []
+    assert runtime_of(app).errors == []
     if path.startswith(API_PREFIXES) or path == "/http":
         assert status == 200
         if method != "HEAD":
@@ -164,7 +164,7 @@ def test_arbitrary_sendmsg_parameters_with_a_valid_session(params, method):
         response = client.post("/http/sendmsg", data=MultiDict(pairs))
     assert response.status_code == 200
     reply = parse(response.get_data(as_text=True))
-    assert get_state(app).errors == []
+    assert runtime_of(app).errors == []
     assert reply is not None
 
 
@@ -202,7 +202,7 @@ def test_duplicated_parameters_first_wins_everywhere():
 
 def test_internal_errors_are_answered_in_the_grammar_and_kept():
     app = create_app(frozen())
-    state = get_state(app)
+    state = runtime_of(app)
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
@@ -211,7 +211,7 @@ def test_internal_errors_are_answered_in_the_grammar_and_kept():
     response = app.test_client().get("/http/ping?session_id=x")
     assert (response.status_code, response.get_data()) == (200, b"ERR: 901, Internal error")
     (error,) = state.errors
-    assert isinstance(error.error, RuntimeError)
+    assert isinstance(error.exception, RuntimeError)
     assert error.path == "/http/ping?session_id=x"
     assert "kaboom" in error.traceback
     (shown,) = app.test_client().get("/__admin/errors").get_json()["errors"]
@@ -240,7 +240,7 @@ def test_numbers_of_thousands_of_digits_are_invalid_values(param: str, expected:
     client = app.test_client()
     query = f"api_id=1&user=u&password=p&to=27999000001&text=hi&{param}=" + "9" * 5000
     assert client.get("/http/sendmsg?" + query).get_data() == expected
-    assert get_state(app).errors == []
+    assert runtime_of(app).errors == []
 
 
 @pytest.mark.parametrize("key", ["9" * 5000, "%C2%B2", "999999"])
@@ -248,4 +248,4 @@ def test_admin_rule_keys_that_are_not_rules_are_404(key: str):
     app = create_app(frozen())
     reply = app.test_client().post(f"/__admin/rules/{key}", json={"enabled": False})
     assert reply.status_code == 404
-    assert get_state(app).errors == []
+    assert runtime_of(app).errors == []

@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fake_clickatell.core.commands import Params
-from fake_clickatell.core.config import (
+from fake_clickatell.core.rules import RequestFacts, RuleBook
+from fake_clickatell.core.scenario_model import (
     NumberPattern,
     PatternKind,
     Rule,
     RuleAction,
     RuleCondition,
 )
-from fake_clickatell.core.rules import RequestFacts, RuleBook
 
 COMMANDS = ["sendmsg", "querymsg", "getbalance"]
 NUMBERS = ["27999000001", "27999000002", "27888000001", "447700900001"]

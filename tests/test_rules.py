@@ -7,7 +7,7 @@ import re
 import pytest
 
 from fake_clickatell import create_app, load_scenario_text
-from fake_clickatell.app import get_state
+from fake_clickatell.app import runtime_of
 
 from .support import T0, Harness, MakeFake, frozen
 
@@ -243,7 +243,7 @@ def test_quota_answers_130_until_the_window_ends(make_fake: MakeFake):
 def test_latency_sleeps_outside_the_gateway():
     app = create_app(scenario("rules:\n  - when: {command: ping}\n    then: {latency: 2.5}\n"))
     slept: list[float] = []
-    get_state(app).sleep = slept.append
+    runtime_of(app).sleep = slept.append
     body = app.test_client().get("/http/ping?session_id=x").get_data()
     assert body == b"ERR: 003, Session ID expired"  # answered normally, after the delay
     assert slept == [2.5]

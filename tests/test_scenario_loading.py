@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fake_clickatell import ScenarioError, load_scenario, load_scenario_text
-from fake_clickatell.core.config import AccountSpec, StatusStep
+from fake_clickatell.core.scenario_model import AccountSpec, StatusStep
 
 
 def test_accounts_and_settings_load(tmp_path: Path):

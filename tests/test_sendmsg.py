@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fake_clickatell.core.config import AccountSpec, Scenario
+from fake_clickatell.core.scenario_model import AccountSpec, Scenario
 
 from .support import T0, Harness, frozen
 
@@ -418,7 +418,7 @@ def test_recipient_limits(fake: Harness):
 
 
 def test_recipient_limits_are_configurable(make_fake):
-    from fake_clickatell.core.config import RecipientLimits
+    from fake_clickatell.core.scenario_model import RecipientLimits
 
     fake = make_fake(frozen(Scenario(recipient_limits=RecipientLimits(get=2, post=3))))
     assert send(fake, "GET", to="27999000001,27999000002,27999000003", text="hi").startswith(

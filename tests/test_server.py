@@ -15,13 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_clickatell import FakeServer, Scenario, create_app
-from fake_clickatell.server import (
-    BadRequest,
-    WSGIServer,
-    _FreezeSurvivors,
-    freeze_long_lived_objects,
-    read_request,
-)
+from fake_clickatell.server import WSGIServer, freeze_long_lived_objects
+from fake_clickatell.server.gc_policy import _FreezeSurvivors
+from fake_clickatell.server.request_head import BadRequest, read_request
 
 from .support import frozen
 

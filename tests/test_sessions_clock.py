@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fake_clickatell.core.clock import ClockError, VirtualClock
-from fake_clickatell.core.config import Scenario
+from fake_clickatell.core.scenario_model import Scenario
 
 from .support import T0, Harness, frozen
 

@@ -11,7 +11,7 @@ from hypothesis import find, given
 from hypothesis import strategies as st
 
 from fake_clickatell import strategies as cst
-from fake_clickatell._client_protocol import SendOptions, sendmsg_params
+from fake_clickatell.client.params import SendOptions, sendmsg_params
 from fake_clickatell.core.commands import (
     Params,
     normalize_msisdn,
@@ -19,9 +19,8 @@ from fake_clickatell.core.commands import (
     split_recipients,
 )
 from fake_clickatell.core.commands import (
-    SendOptions as ParsedOptions,
+    SendPlan as ParsedOptions,
 )
-from fake_clickatell.core.config import RecipientLimits
 from fake_clickatell.core.encoding import GSM7_EXTENSION, is_gsm7
 from fake_clickatell.core.grammar import (
     Accepted,
@@ -38,6 +37,7 @@ from fake_clickatell.core.grammar import (
     RecipientError,
     parse,
 )
+from fake_clickatell.core.scenario_model import RecipientLimits
 
 from .client_support import examples
 from .support import T0

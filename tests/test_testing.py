@@ -17,6 +17,7 @@ import pytest
 from fake_clickatell import FakeClickatell, FakeServer, FakeServerError, ScenarioError, SentMessage
 from fake_clickatell.core import gateway as gateway_module
 from fake_clickatell.core.clock import ClockError
+from fake_clickatell.core.handlers import HANDLERS
 from fake_clickatell.core.journal import MASK
 from fake_clickatell.testing import (
     DEFAULT_CREDENTIALS,
@@ -55,7 +56,7 @@ def broken_ping(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setitem(gateway_module._HANDLERS, "ping", boom)
+    monkeypatch.setitem(HANDLERS, "ping", boom)
 
 
 def send(fake: FakeClickatell, to: str = PHONE, text: str = "hello", **params: str) -> str:

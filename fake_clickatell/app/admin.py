@@ -1,8 +1,9 @@
 """The JSON admin API under ``/__admin/`` (Flask): watch the fake and drive it.
 
 Messages, the request journal, accounts, errors, reset, the clock, the scenario, rules,
-callbacks and inbound messages. Each view takes the app's lock around the gateway, so an admin
-call never sees a request half done.
+callbacks and inbound messages. Each view validates its input and calls one
+:class:`~.runtime.Runtime` operation, which is atomic: an admin call never sees a request half
+done.
 """
 
 from __future__ import annotations
@@ -16,17 +17,17 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from .api import TEXT_PLAIN, log_line
-from .core.clock import ClockError
-from .core.gateway import InboundError
-from .core.journal import mask_query
-from .scenario import ScenarioError, load_scenario_text
-from .server import MAX_BODY
-from .state import FakeState, ServerError, get_state
+from ..core.clock import ClockError
+from ..core.gateway import InboundError
+from ..core.request import TEXT_PLAIN
+from ..scenario import ScenarioError, load_scenario_text
+from ..server.wire import MAX_BODY
+from .request_log import log_line
+from .runtime import Runtime, runtime_of
 
 
-def _state() -> FakeState:
-    return get_state(current_app)
+def _runtime() -> Runtime:
+    return runtime_of(current_app)
 
 
 def _text(body: str, status: int = 200) -> Response:
@@ -38,37 +39,25 @@ def _json(payload: Any, status: int = 200) -> Response:
 
 
 def _admin_messages() -> Response:
-    state = _state()
-    with state.lock:
-        return _json({"messages": state.gateway.messages_json()})
+    return _json({"messages": _runtime().messages()})
 
 
 def _admin_requests() -> Response:
-    state = _state()
-    with state.lock:
-        return _json(state.gateway.journal_json())
+    return _json(_runtime().journal())
 
 
 def _admin_accounts() -> Response:
-    state = _state()
-    with state.lock:
-        return _json({"accounts": state.gateway.accounts_json()})
+    return _json({"accounts": _runtime().accounts()})
 
 
 def _admin_errors() -> Response:
-    state = _state()
-    with state.lock:
-        errors = [error.to_json() for error in state.errors]
-    return _json({"errors": errors})
+    return _json({"errors": [error.to_json() for error in _runtime().errors]})
 
 
 def _admin_reset() -> Response:
-    state = _state()
-    with state.lock:
-        state.gateway.reset()  # pushes not yet delivered are dropped, and journaled so
-        state.errors.clear()
-        last = state.gateway.outbox.last_id  # pushes up to it come from before the reset
-        return _json({"reset": True, "clock": state.gateway.clock_json(), "last_push_id": last})
+    runtime = _runtime()
+    last = runtime.reset()  # pushes not yet delivered are dropped, and listed so
+    return _json({"reset": True, "clock": runtime.clock(), "last_push_id": last})
 
 
 def _bad_request(message: str) -> Response:
@@ -76,10 +65,9 @@ def _bad_request(message: str) -> Response:
 
 
 def _admin_clock() -> Response:
-    state = _state()
+    runtime = _runtime()
     if request.method == "GET":
-        with state.lock:
-            return _json(state.gateway.clock_json())
+        return _json(runtime.clock())
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not payload:
         return _bad_request('expected a JSON object: {"advance": s}, {"set": t} or {"freeze": b}')
@@ -93,19 +81,14 @@ def _admin_clock() -> Response:
             return _bad_request(f"{key}: expected a finite number, got {payload[key]!r}")
     if payload.get("advance", 0) < 0:
         return _bad_request("advance: the clock only moves forward")
-    with state.lock:
-        gateway = state.gateway
-        try:
-            if "freeze" in payload:
-                gateway.freeze_clock(payload["freeze"])
-            if "set" in payload:
-                gateway.set_clock(payload["set"])
-            if "advance" in payload:
-                gateway.advance_clock(payload["advance"])
-        except ClockError as error:
-            return _bad_request(str(error))
-        state.poke()
-        return _json(gateway.clock_json())
+    try:
+        return _json(
+            runtime.move_clock(
+                advance=payload.get("advance"), set=payload.get("set"), freeze=payload.get("freeze")
+            )
+        )
+    except ClockError as error:
+        return _bad_request(str(error))
 
 
 def _is_number(value: object) -> bool:
@@ -113,24 +96,20 @@ def _is_number(value: object) -> bool:
 
 
 def _admin_callbacks() -> Response:
-    state = _state()
-    with state.lock:
-        return _json(state.gateway.pushes_json())
+    return _json(_runtime().pushes())
 
 
 def _admin_flush_callbacks() -> Response:
     """Send every push due now and answer when done: tests need no sleeping."""
-    state = _state()
-    flushed = state.dispatcher.flush()
-    with state.lock:
-        return _json({"flushed": flushed, **state.gateway.pushes_json()})
+    runtime = _runtime()
+    flushed = runtime.flush_pushes()
+    return _json({"flushed": flushed, **runtime.pushes()})
 
 
 def _admin_mo() -> Response:
-    state = _state()
+    runtime = _runtime()
     if request.method == "GET":
-        with state.lock:
-            return _json({"inbound": [part.to_json() for part in state.gateway.inbound]})
+        return _json({"inbound": runtime.inbound()})
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return _bad_request('expected a JSON object: {"to": ..., "from": ..., "text": ...}')
@@ -141,42 +120,37 @@ def _admin_mo() -> Response:
     for key, value in values.items():
         if value is not None and not isinstance(value, str):
             return _bad_request(f"{key}: expected a string")
-    with state.lock:
-        try:
-            ids = state.gateway.inject_mo(
-                to=values["to"] or "",
-                sender=values["from"] or "",
-                text=values["text"] or "",
-                api_id=values["api_id"],
-                user=values["user"],
-            )
-        except InboundError as error:
-            return _bad_request(str(error))
-        state.poke()
-        return _json({"moMsgIds": ids})
+    try:
+        ids = runtime.inject_mo(
+            to=values["to"] or "",
+            sender=values["from"] or "",
+            text=values["text"] or "",
+            api_id=values["api_id"],
+            user=values["user"],
+        )
+    except InboundError as error:
+        return _bad_request(str(error))
+    return _json({"moMsgIds": ids})
 
 
 def _admin_rules() -> Response:
-    state = _state()
-    with state.lock:
-        return _json(state.gateway.rules.to_json())
+    return _json(_runtime().rules())
 
 
 def _admin_rule(key: str) -> Response:
-    state = _state()
+    runtime = _runtime()
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or set(payload) != {"enabled"}:
         return _bad_request('expected {"enabled": true} or {"enabled": false}')
     if not isinstance(payload["enabled"], bool):
         return _bad_request("enabled: expected true or false")
-    with state.lock:
-        if not state.gateway.rules.set_enabled(key, payload["enabled"]):
-            return _json({"error": f"no rule named {key!r}"}, status=404)
-        return _json(state.gateway.rules.to_json())
+    if not runtime.set_rule_enabled(key, payload["enabled"]):
+        return _json({"error": f"no rule named {key!r}"}, status=404)
+    return _json(runtime.rules())
 
 
 def _admin_scenario() -> Response:
-    state = _state()
+    runtime = _runtime()
     if (request.content_length or 0) > MAX_BODY:
         return _bad_request(f"scenario larger than {MAX_BODY} bytes")
     try:
@@ -187,10 +161,7 @@ def _admin_scenario() -> Response:
         scenario = load_scenario_text(text, source="<PUT /__admin/scenario>")
     except ScenarioError as error:
         return _bad_request(str(error))
-    with state.lock:
-        state.gateway.load(scenario)
-        state.errors.clear()
-        last = state.gateway.outbox.last_id
+    last = runtime.load(scenario)
     return _json(
         {"loaded": scenario.source, "accounts": len(scenario.accounts), "last_push_id": last}
     )
@@ -206,22 +177,23 @@ def _http_error(error: HTTPException) -> Response:
 
 def _unexpected_error(error: Exception) -> Response:
     """A bug in the fake: keep it for the test that caused it (the admin API answers 500)."""
-    state = _state()
-    query = request.query_string.decode("latin-1")
-    masked = f"{request.path}?{mask_query(query)}"
-    state.errors.append(ServerError(request.method, masked, error, traceback.format_exc()))
-    if state.log is not None:
-        state.log(f"internal error on {request.method} {request.path}: {error!r}")
+    _runtime().record_error(
+        error,
+        traceback.format_exc(),
+        method=request.method,
+        path=request.path,
+        query=request.query_string.decode("latin-1"),
+    )
     return _json({"error": f"internal error: {error!r}"}, status=500)
 
 
 def _log_request(response: Response) -> Response:
-    state = _state()
-    if state.log is not None:
+    log = _runtime().log
+    if log is not None:
         body = response.get_data(as_text=True) if response.content_type == TEXT_PLAIN else ""
         query = request.query_string.decode("latin-1")
         log_line(
-            state.log,
+            log,
             request.remote_addr,
             request.method,
             request.path,

@@ -1,33 +1,40 @@
-"""The API adapter, in plain WSGI: HTTP in -> :class:`ApiRequest` -> gateway -> HTTP out.
+"""The API adapter, in plain WSGI: HTTP in -> :class:`ApiRequest` -> runtime -> HTTP out.
 
 Every client's hot path goes through here, so it skips Flask's request machinery (context,
 routing, hooks, response objects), which costs several times what the protocol does; the admin
 API (Flask) gets every other request. This module only turns a request into parameters
 (byte-exact: values decoded as ISO-8859-1, first occurrence wins), takes the app's lock around
-the gateway, and writes the reply; everything protocol-shaped lives in :mod:`.core`.
+the gateway, and writes the reply; everything protocol-shaped lives in :mod:`..core`.
 """
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from .core.commands import Params
-from .core.config import Fault
-from .core.gateway import PATHS, ApiRequest, resolve_command
-from .core.journal import mask_params, mask_query
-from .server import ENVIRON_FAULT, ENVIRON_SOCKET, MAX_BODY
-from .state import FakeState, ServerError
+from ..core.commands import Params
+from ..core.endpoints import PATHS, resolve_command
+from ..core.request import TEXT_PLAIN, ApiRequest
+from ..core.scenario_model import Fault
+from ..server.wire import BREAKS_REPLIES, MAX_BODY, BreakMode, BrokenReply
+from .request_log import log_line
+from .runtime import Runtime
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-TEXT_PLAIN = "text/plain; charset=utf-8"
 _FORM = "application/x-www-form-urlencoded"
 _INTERNAL_ERROR = "ERR: 901, Internal error"
+#: How the server breaks the reply for each transport fault (garbage is a reply of its own).
+_BREAKS: dict[Fault, BreakMode] = {
+    Fault.RESET: "reset",
+    Fault.EMPTY: "empty",
+    Fault.TRUNCATE: "truncate",
+    Fault.HANG: "hang",
+}
 
 
 class TransportFault(ConnectionError):
@@ -54,11 +61,11 @@ def _reason(status: int) -> str:
 
 class ApiAdapter:
     """WSGI middleware: answers ``/http``, ``/http_batch``, ``/utils`` and ``/mms`` itself
-    (every method; anything but a form POST reads the query string only, reference Part A
-    §2) and hands every other path to ``fallback`` (the admin API)."""
+    (every method; anything but a form POST reads the query string only) and hands every
+    other path to ``fallback`` (the admin API)."""
 
-    def __init__(self, state: FakeState, fallback: WSGIApplication) -> None:
-        self.state = state
+    def __init__(self, runtime: Runtime, fallback: WSGIApplication) -> None:
+        self.runtime = runtime
         self.fallback = fallback
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -69,30 +76,27 @@ class ApiAdapter:
         method: str = environ.get("REQUEST_METHOD", "GET")
         path = raw_path.encode("latin-1").decode("utf-8", "replace")  # as werkzeug shows it
         query: str = environ.get("QUERY_STRING", "")
-        state = self.state
+        runtime = self.runtime
         request = None
         try:
             request = self._request(environ, method, path, query, resolve_command(prefix, rest))
-            with state.lock:
-                outcome = state.gateway.handle(request)
-                state.poke()
+            outcome = runtime.handle(request)
             if outcome.latency:
-                state.sleep(outcome.latency)  # a scripted slow network: real time, unlocked
+                runtime.sleep(outcome.latency)  # a scripted slow network: real time, unlocked
         except Exception as error:  # a bug in the fake: keep it, answer inside the grammar
-            params = mask_params(request.params.as_dict()) if request is not None else {}
+            params = request.params.as_dict() if request is not None else {}
             trace = traceback.format_exc()
-            masked = f"{path}?{mask_query(query)}"
-            state.errors.append(ServerError(method, masked, error, trace, params))
-            if state.log is not None:
-                state.log(f"internal error on {method} {path}: {error!r}")
+            runtime.record_error(error, trace, method=method, path=path, query=query, params=params)
             return self._reply(start_response, environ, 200, TEXT_PLAIN, _INTERNAL_ERROR)
         if outcome.fault is Fault.GARBAGE:
-            body = outcome.body.encode("latin-1")  # a 200 whose body is random bytes
-            return self._reply(start_response, environ, 200, TEXT_PLAIN, body)
+            garbage = outcome.body.encode("latin-1")  # a 200 whose body is random bytes
+            return self._reply(start_response, environ, 200, TEXT_PLAIN, garbage)
         if outcome.fault is not None:
-            if ENVIRON_SOCKET not in environ:
+            if not environ.get(BREAKS_REPLIES):
                 raise TransportFault(outcome.fault)
-            environ[ENVIRON_FAULT] = outcome  # the server breaks the reply on the socket
+            reply = outcome.body
+            self._reply(start_response, environ, outcome.status, outcome.content_type, reply)
+            return BrokenReply(_BREAKS[outcome.fault], reply.encode("utf-8"))
         return self._reply(
             start_response, environ, outcome.status, outcome.content_type, outcome.body
         )
@@ -135,7 +139,7 @@ class ApiAdapter:
             f"{status} {_reason(status)}",
             [("Content-Type", content_type), ("Content-Length", str(len(data)))],
         )
-        log = self.state.log
+        log = self.runtime.log
         if log is not None:
             text = body if isinstance(body, str) else body.decode("latin-1")
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
@@ -149,21 +153,3 @@ class ApiAdapter:
                 text,
             )
         return [data]
-
-
-def log_line(
-    log: Callable[[str], None],
-    client: str | None,
-    method: str,
-    path: str,
-    query: str,
-    status: int,
-    body: str,
-) -> None:
-    """One readable line per request: passwords masked, the reply cut to 120 characters."""
-    masked = mask_query(query)
-    target = path + (f"?{masked}" if masked else "")
-    preview = body.replace("\n", " | ")
-    if len(preview) > 120:
-        preview = preview[:117] + "..."
-    log(f'{client} "{method} {target}" {status} {preview}')

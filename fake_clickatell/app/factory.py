@@ -1,9 +1,9 @@
 """``create_app``: one fake Clickatell as a WSGI app (a Flask app object).
 
 The API paths (``/http``, ``/http_batch``, ``/utils``, ``/mms``) are answered by
-:class:`~fake_clickatell.api.ApiAdapter` in plain WSGI, in front of Flask; Flask serves the JSON
-admin API under ``/__admin/`` and plain-text 404s for everything else. Each app owns its own
-gateway (no module-level state), its lock, its recorded errors and its push dispatcher.
+:class:`~.api.ApiAdapter` in plain WSGI, in front of Flask; Flask serves the JSON admin API
+under ``/__admin/`` and plain-text 404s for everything else. Each app owns its own
+:class:`~.runtime.Runtime` (gateway, lock, recorded errors, push sender): no module-level state.
 
 :func:`create_wsgi_app` is the same fake without the Flask object up front: Flask is imported
 and the admin app built when the first request that is not an API call arrives. That is what
@@ -17,24 +17,15 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from .api import ApiAdapter, TransportFault
-from .core.config import DEFAULT_SCENARIO, Scenario
-from .core.gateway import Gateway
-from .server import MAX_BODY
-from .state import EXTENSION, FakeState, ServerError, get_state
+from ..core.gateway import Gateway
+from ..core.scenario_model import DEFAULT_SCENARIO, Scenario
+from ..server.wire import MAX_BODY
+from .api import ApiAdapter
+from .runtime import EXTENSION, Runtime
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
     from flask import Flask
-
-__all__ = [
-    "FakeState",
-    "ServerError",
-    "TransportFault",
-    "create_app",
-    "create_wsgi_app",
-    "get_state",
-]
 
 
 def create_app(
@@ -50,9 +41,9 @@ def create_app(
     ``log`` gets one line per request (passwords masked); ``allowed_hosts`` widens where
     callbacks and MO pushes may go (loopback always may).
     """
-    state = _new_state(scenario, gateway, time_source, log, allowed_hosts)
-    app = _admin_app(state)
-    app.wsgi_app = ApiAdapter(state, app.wsgi_app)  # type: ignore[method-assign]
+    runtime = _new_runtime(scenario, gateway, time_source, log, allowed_hosts)
+    app = _admin_app(runtime)
+    app.wsgi_app = ApiAdapter(runtime, app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
@@ -64,29 +55,29 @@ def create_wsgi_app(
     log: Callable[[str], None] | None = None,
     allowed_hosts: Iterable[str] = (),
 ) -> ApiAdapter:
-    """The fake :func:`create_app` makes, as a plain WSGI callable; its state is ``.state``.
+    """The fake :func:`create_app` makes, as a plain WSGI callable; its runtime is ``.runtime``.
 
     It answers the same requests with the same bytes; Flask is imported, and the admin app
     built, when the first request outside the API paths arrives.
     """
-    state = _new_state(scenario, gateway, time_source, log, allowed_hosts)
-    return ApiAdapter(state, _LazyAdminApp(state))
+    runtime = _new_runtime(scenario, gateway, time_source, log, allowed_hosts)
+    return ApiAdapter(runtime, _LazyAdminApp(runtime))
 
 
-def _new_state(
+def _new_runtime(
     scenario: Scenario,
     gateway: Gateway | None,
     time_source: Callable[[], float],
     log: Callable[[str], None] | None,
     allowed_hosts: Iterable[str],
-) -> FakeState:
+) -> Runtime:
     if gateway is None:
         gateway = Gateway(scenario, time_source=time_source, allowed_hosts=allowed_hosts)
-    return FakeState(gateway, log=log)
+    return Runtime(gateway, log=log)
 
 
-def _admin_app(state: FakeState) -> Flask:
-    """The Flask app of the admin API (and 404s), serving ``state``."""
+def _admin_app(runtime: Runtime) -> Flask:
+    """The Flask app of the admin API (and 404s), serving ``runtime``."""
     from flask import Flask
 
     from . import admin
@@ -96,7 +87,7 @@ def _admin_app(state: FakeState) -> Flask:
     # No redirects, ever: "/__admin/clock/" is answered, not bounced with a 308.
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
-    app.extensions[EXTENSION] = state
+    app.extensions[EXTENSION] = runtime
     admin.register(app)
     return app
 
@@ -105,8 +96,8 @@ class _LazyAdminApp:
     """The admin app, built on its first request (building it twice would be harmless, but
     the lock makes every request see the same one)."""
 
-    def __init__(self, state: FakeState) -> None:
-        self._state = state
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
         self._app: Flask | None = None
         self._lock = threading.Lock()
 
@@ -115,6 +106,6 @@ class _LazyAdminApp:
         if app is None:
             with self._lock:
                 if self._app is None:
-                    self._app = _admin_app(self._state)
+                    self._app = _admin_app(self._runtime)
                 app = self._app
         return app(environ, start_response)

@@ -1,24 +1,34 @@
-"""The push dispatcher: a background thread that sends due callbacks and MO pushes.
+"""The push sender: a background thread that sends due callbacks and MO pushes.
 
 The gateway decides *what* is due and *when* (virtual time); this worker only performs the
-HTTP requests, one at a time, and reports each result back under the app's lock. It never
-blocks an API reply. While the virtual clock runs, it sleeps until the next push falls due; while
-the clock is frozen, it sleeps until woken (a request, a clock change, :meth:`flush`).
+HTTP requests, one at a time, and reports each result back. It is given three callables (take
+the due pushes, report a result, record a failure of its own), which the runtime makes atomic;
+it never blocks an API reply. While the virtual clock runs, it sleeps until the next push falls
+due; while the clock is frozen, it sleeps until woken (a request, a clock change, :meth:`flush`).
 """
 
 from __future__ import annotations
 
 import threading
 import traceback
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from .core.pushes import PushRequest, PushResult
-
-if TYPE_CHECKING:
-    from .state import FakeState
+from ..core.outbox import Push, PushResult
+from ..core.push_payloads import PushRequest
 
 Send = Callable[[PushRequest, float], PushResult]
+
+
+@dataclass(frozen=True, slots=True)
+class DuePushes:
+    """What the sender is given on each pass: the pushes to send now (marked in flight), when
+    the next one falls due, and the virtual clock at that moment."""
+
+    pushes: Sequence[Push]
+    next_due: float | None
+    now: float
+    frozen: bool
 
 
 def http_send(request: PushRequest, timeout: float) -> PushResult:
@@ -61,7 +71,7 @@ def http_send(request: PushRequest, timeout: float) -> PushResult:
     return PushResult(False, f"HTTP {status}", status)  # pragma: no cover - urllib raises
 
 
-class Dispatcher:
+class PushSender:
     """Sends the gateway's due pushes from one daemon thread.
 
     The thread starts when something may be due and ends when nothing is pending, so an idle
@@ -69,8 +79,16 @@ class Dispatcher:
     it and ends (its generation is over), and a later :meth:`wake` starts a new one.
     """
 
-    def __init__(self, state: FakeState, send: Send = http_send) -> None:
-        self._state = state
+    def __init__(
+        self,
+        take_due: Callable[[], DuePushes],
+        report: Callable[[int, PushResult], None],
+        failed: Callable[[BaseException, str], None],
+        send: Send = http_send,
+    ) -> None:
+        self._take_due = take_due
+        self._report = report
+        self._failed = failed
         self._send = send
         self._wake = threading.Condition()
         self._woken = False
@@ -114,7 +132,6 @@ class Dispatcher:
         return generation == self._generation
 
     def _run(self, generation: int) -> None:
-        state = self._state
         while True:
             with self._wake:
                 if not self._current(generation):
@@ -122,25 +139,16 @@ class Dispatcher:
                 self._woken = False
                 requested = self._requested
             try:
-                with state.lock:
-                    gateway = state.gateway
-                    due = gateway.take_due_pushes()
-                    next_due = gateway.outbox.next_due()
-                    now, frozen = gateway.now(), gateway.clock.frozen
-                for push in due:
-                    result = self._send(push.request, push.timeout)
-                    with state.lock:
-                        state.gateway.report_push(push.push_id, result)
+                due = self._take_due()
+                for push in due.pushes:
+                    self._report(push.push_id, self._send(push.request, push.timeout))
+                sent, next_due, now, frozen = bool(due.pushes), due.next_due, due.now, due.frozen
             except Exception as error:  # a bug in the fake: keep it for the test, keep going
-                from .state import ServerError  # (state imports this module)
-
-                state.errors.append(
-                    ServerError("PUSH", "<dispatcher>", error, traceback.format_exc())
-                )
-                due, next_due, frozen = [], None, True
+                self._failed(error, traceback.format_exc())
+                sent, next_due, now, frozen = False, None, 0.0, True
                 with self._wake:
                     self._wake.wait(1.0)  # do not spin on a bug that repeats
-            if due:
+            if sent:
                 continue
             with self._wake:
                 if not self._current(generation):

@@ -16,9 +16,10 @@ from decimal import Decimal
 
 from .codes import Err
 from .commands import Credentials
-from .config import AccountSpec, MoSpec, PushTarget, Scenario
 from .grammar import format_decimal
+from .scenario_model import AccountSpec, MoSpec, PushTarget, Scenario
 
+#: What identifies an account: its api_id and user.
 AccountKey = tuple[str, str]
 
 

@@ -172,3 +172,13 @@ def is_final(status: int) -> bool:
 def format_code(code: int) -> str:
     """Render an error or status code as Clickatell does: three digits, zero-padded."""
     return f"{code:03d}"
+
+
+#: ``mms_class`` values of an MMS notification (``ind_push``) -> the class they name.
+MMS_CLASSES: Mapping[str, str] = MappingProxyType(
+    {"80": "personal", "81": "advertisement", "82": "informational", "83": "auto"}
+)
+#: ``si_action`` values of a WAP Service Indication (``si_push``).
+SI_ACTIONS: frozenset[str] = frozenset(
+    {"signal-none", "signal-low", "signal-medium", "signal-high", "delete"}
+)

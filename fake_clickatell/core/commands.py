@@ -18,7 +18,6 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from .codes import ERROR_TEXTS, Err
-from .config import RecipientLimits
 from .encoding import (
     CHARSETS,
     Coding,
@@ -31,6 +30,7 @@ from .encoding import (
     ucs2_length,
 )
 from .grammar import ApiError
+from .scenario_model import RecipientLimits
 
 _CASE_INSENSITIVE = {"apimsgid": "apimsgid", "climsgid": "climsgid", "callback": "callback"}
 _ALIASES = {"msg_callback": "callback"}
@@ -125,7 +125,8 @@ def api_error(code: int, texts: Mapping[int, str] | None = None, **fields: objec
 
 
 class InvalidCommand(Exception):
-    """Raised inside the parser to return an error code; never escapes this module."""
+    """A parameter the command cannot take: the parsers raise it with the error code to
+    answer, and the command handlers turn it into an :class:`ApiError` value."""
 
     def __init__(self, code: int) -> None:
         super().__init__(code)
@@ -190,7 +191,7 @@ class MessageOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class SendOptions:
+class SendPlan:
     """A validated sendmsg (everything but the recipients' own checks)."""
 
     recipients: tuple[str, ...]
@@ -369,7 +370,7 @@ def _check_size(body: MessageBody, options: MessageOptions) -> MessageBody:
 
 def parse_sendmsg(
     params: Params, *, method: str, now: float, limits: RecipientLimits
-) -> SendOptions | ApiError:
+) -> SendPlan | ApiError:
     """Validate a sendmsg request's parameters (reference B §4) in a fixed order."""
     try:
         return _parse_sendmsg(params, method=method, now=now, limits=limits)
@@ -386,12 +387,10 @@ def recipients_within_limits(params: Params, method: str, limits: RecipientLimit
     return recipients
 
 
-def _parse_sendmsg(
-    params: Params, *, method: str, now: float, limits: RecipientLimits
-) -> SendOptions:
+def _parse_sendmsg(params: Params, *, method: str, now: float, limits: RecipientLimits) -> SendPlan:
     recipients = recipients_within_limits(params, method, limits)
     options = parse_message_options(params, now)
-    return SendOptions(tuple(recipients), _parse_body(params, options), options)
+    return SendPlan(tuple(recipients), _parse_body(params, options), options)
 
 
 def parse_message_options(params: Params, now: float) -> MessageOptions:

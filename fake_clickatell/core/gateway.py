@@ -1,104 +1,53 @@
-"""The gateway: one fake Clickatell, its state, and the commands of the legacy HTTP API.
+"""The gateway: one fake Clickatell's state, and the steps its commands share.
 
-:meth:`Gateway.handle` takes an :class:`ApiRequest` (a command and its parameters) and returns
-an :class:`Outcome` (the reply value and its rendered body). It does no I/O and is not
-thread-safe: the adapter serialises calls (one lock), so each request is atomic.
+:meth:`Gateway.handle` takes an :class:`~.request.ApiRequest` (a command and its parameters),
+lets the scenario's rules decide first, runs the command's handler (:mod:`.handlers`), journals
+the request and returns an :class:`~.request.Outcome` (the reply value and its rendered body).
+It does no I/O and is not thread-safe: the app serialises calls (one lock), so each request is
+atomic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Container, Iterable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from . import batches, wap
 from .accounts import Account, AccountBook
+from .batches import BatchStore
 from .clock import VirtualClock
-from .codes import (
-    CALLBACK_STATUSES,
-    STATUS_EXPIRED,
-    STATUS_ROUTING_ERROR,
-    STATUS_UNKNOWN,
-    Err,
-)
+from .codes import CALLBACK_STATUSES, STATUS_EXPIRED, STATUS_ROUTING_ERROR, Err
 from .commands import (
     Credentials,
     MessageOptions,
     MessageRef,
-    Params,
-    SendOptions,
+    SendPlan,
     api_error,
     echo_recipient,
     normalize_msisdn,
-    parse_message_ref,
-    parse_sendmsg,
     split_recipients,
 )
-from .config import (
+from .grammar import ApiError, RecipientAccepted, RecipientError, RecipientResult, Reply, render
+from .handlers import HANDLERS
+from .ids import IdSource
+from .inbound import concat_udh, is_stop, mo_charset, split_mo
+from .journal import DEFAULT_JOURNAL_LIMIT, Journal
+from .lifecycle import Message, StatusEvent, Timeline, stop
+from .outbox import HostPolicy, Outbox, Push, PushResult
+from .push_payloads import MoPart, callback_fields, callback_request, mo_request
+from .request import ApiRequest, Outcome
+from .rules import Decision, RequestFacts, RuleBook
+from .scenario_model import (
     DEFAULT_SCENARIO,
     LOOPBACK_HOSTS,
     Fault,
+    RecipientLimits,
     RecipientScript,
     Scenario,
     StatusStep,
 )
-from .grammar import (
-    COVERAGE_FAIL_SENTENCE,
-    Accepted,
-    ApiError,
-    Balance,
-    Coverage,
-    MessageCharge,
-    MessageStatus,
-    MultiRecipient,
-    Ok,
-    PlainError,
-    RecipientAccepted,
-    RecipientError,
-    RecipientResult,
-    Reply,
-    render,
-)
-from .ids import IdSource
-from .inbound import concat_udh, is_stop, mo_charset, split_mo
-from .journal import DEFAULT_JOURNAL_LIMIT, Journal
-from .lifecycle import Message, StatusChange, Timeline, stop
-from .pushes import (
-    CALLBACK_USER_AGENT,
-    MO_USER_AGENT,
-    HostPolicy,
-    MoPart,
-    Outbox,
-    Push,
-    PushResult,
-    build_request,
-    callback_fields,
-    callback_soap,
-    callback_xml,
-)
-from .rules import Decision, RequestFacts, RuleBook
 from .sessions import SessionStore
-
-#: Path prefix -> {path segment: command}; ``.php`` is stripped from the segment first.
-PATHS: dict[str, dict[str, str]] = {
-    "http": {
-        name: name
-        for name in (
-            "auth",
-            "ping",
-            "sendmsg",
-            "querymsg",
-            "delmsg",
-            "getbalance",
-            "getmsgcharge",
-            "token_pay",
-        )
-    },
-    "http_batch": {name: name for name in ("startbatch", "senditem", "quicksend", "endbatch")},
-    "utils": {"routeCoverage": "routeCoverage", "routecoverage": "routeCoverage"},
-    "mms": {"ind_push": "ind_push", "si_push": "si_push"},
-}
 
 #: Parts an inbound message may have (its UDH numbers them in one octet).
 MAX_MO_PARTS = 255
@@ -106,54 +55,22 @@ MAX_MO_PARTS = 255
 #: Distinct option sets kept for sharing between messages (a bound on the cache itself).
 _SHARED_OPTIONS_LIMIT = 4096
 
-#: The commands this gateway serves (scenario rules may name them).
-COMMANDS = tuple(dict.fromkeys(command for table in PATHS.values() for command in table.values()))
-
-#: Commands that send to recipients (a rule's recipient_error applies to these).
-SENDING_COMMANDS = frozenset({"sendmsg", "senditem", "quicksend", "ind_push", "si_push"})
-
-
-def resolve_command(prefix: str, segment: str) -> str:
-    """The command at ``/<prefix>/<segment>``; an unknown one keeps its path (and gets 101)."""
-    name = segment[:-4] if segment.endswith(".php") else segment
-    return PATHS.get(prefix, {}).get(name) or f"/{prefix}/{segment}"
-
-
-@dataclass(frozen=True, slots=True)
-class ApiRequest:
-    """One API call as the adapter hands it over."""
-
-    command: str
-    params: Params
-    method: str = "GET"
-    path: str = ""
-    client_ip: str = "127.0.0.1"
-    #: The body was too large to read; the request is answered 101 without its parameters.
-    oversized: bool = False
-
-
-TEXT_PLAIN = "text/plain; charset=utf-8"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What to answer, and how: the adapter sleeps ``latency`` seconds first, and a ``fault``
-    replaces the HTTP reply (``body`` is then the garbage to send, or the reply to truncate).
-
-    ``reply`` is ``None`` when no API reply was made (a rule answered raw HTTP or a fault).
-    """
-
-    reply: Reply | None
-    body: str
-    status: int = 200
-    content_type: str = TEXT_PLAIN
-    latency: float = 0.0
-    fault: Fault | None = None
-    rule: str | None = None
-
 
 class InboundError(ValueError):
     """An inbound message the fake cannot take (no account owns the number, ...)."""
+
+
+class _Taken(Container[str]):
+    """Ids in use by messages or open batches (a new one must be neither)."""
+
+    __slots__ = ("_batches", "_messages")
+
+    def __init__(self, messages: Container[str], batches: Container[str]) -> None:
+        self._messages = messages
+        self._batches = batches
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._messages or value in self._batches
 
 
 class Gateway:
@@ -205,7 +122,8 @@ class Gateway:
         self._routes = tuple((route.prefix, route.charge) for route in routes)
         self._charges: dict[tuple[Decimal, int], Decimal] = {}
         self._options: dict[MessageOptions, MessageOptions] = {}
-        self.batches: dict[str, batches.Batch] = {}
+        self.batches = BatchStore()
+        self._taken = _Taken(self.messages, self.batches)
         self._vouchers = {voucher.token: voucher for voucher in scenario.vouchers}
         self.vouchers_used: set[str] = set()
         self._mo_reference = 0
@@ -227,13 +145,22 @@ class Gateway:
         self.timeline.run_due(now, self._on_status)
         return now
 
+    @property
+    def recipient_limits(self) -> RecipientLimits:
+        """Most recipients one request may carry, by method."""
+        return self.scenario.recipient_limits
+
+    def new_id(self) -> str:
+        """A fresh 32-hex id for a message or a batch."""
+        return self.ids.new_id(self._taken)
+
     # -- pushes ----------------------------------------------------------------------------
 
-    def _on_status(self, change: StatusChange) -> None:
+    def _on_status(self, change: StatusEvent) -> None:
         """A message reached a status: push it when its ``callback`` value selects it."""
         message = change.message
         if change.status == STATUS_EXPIRED and message.charge:
-            # "Expired before reaching the upstream gateway; no charge" (reference B §7.1).
+            # Expired before it reached the upstream gateway: no charge.
             account = self.accounts.get(message.account)
             if account is not None:
                 account.balance += message.charge
@@ -254,18 +181,11 @@ class Gateway:
             status=change.status,
             charge=message.charge,
         )
-        request = build_request(
-            account.callback,
-            fields,
-            callback_xml(fields),
-            callback_soap(fields),
-            user_agent=CALLBACK_USER_AGENT,
-        )
         self.outbox.add(
             kind="callback",
             account=account.key,
             subject={"apimsgid": message.apimsgid, "status": f"{change.status:03d}"},
-            request=request,
+            request=callback_request(account.callback, fields),
             target=account.callback,
             now=change.time,
         )
@@ -298,12 +218,12 @@ class Gateway:
             raise InboundError(f"{to!r} is not one of the account's numbers")
         if not sender or not text:
             raise InboundError("an inbound message needs a sender (from) and a text")
-        if is_stop(text):
-            account.opted_out.add(sender)
         charset = mo_charset(text)
         parts = split_mo(text, charset)
         if len(parts) > MAX_MO_PARTS:  # the concatenation UDH counts parts in one octet
             raise InboundError(f"a text of {len(parts)} parts; at most {MAX_MO_PARTS} fit a UDH")
+        if is_stop(text):
+            account.opted_out.add(sender)
         self._mo_reference = (self._mo_reference + 1) % 256
         ids = []
         for sequence, part_text in enumerate(parts, start=1):
@@ -314,34 +234,23 @@ class Gateway:
             ids.append(part.mo_msg_id)
             self.inbound.append(part)
             if mo is not None and mo.target is not None:
-                request = build_request(
-                    mo.target,
-                    part.http_fields(),
-                    part.xml(),
-                    part.soap(),
-                    user_agent=MO_USER_AGENT,
-                )
                 self.outbox.add(
                     kind="mo",
                     account=account.key,
                     subject={"moMsgId": part.mo_msg_id, "from": sender, "to": to},
-                    request=request,
+                    request=mo_request(mo.target, part),
                     target=mo.target,
                     now=now,
                 )
         return ids
 
     def take_due_pushes(self) -> list[Push]:
-        """Pushes due now (marked in flight): the dispatcher sends them and reports back."""
+        """Pushes due now (marked in flight): the push sender sends them and reports back."""
         return self.outbox.take_due(self.tick())
 
     def report_push(self, push_id: int, result: PushResult) -> None:
-        """The dispatcher's result for a push it took (ignored if the fake was reset since)."""
+        """The push sender's result for a push it took (ignored if the fake was reset since)."""
         self.outbox.report(push_id, result)
-
-    def pushes_json(self) -> dict[str, Any]:
-        """Every push with its attempts, as the admin API shows it."""
-        return {"pushes": [push.to_json() for push in self.outbox.all()]}
 
     # Clock control goes through the gateway so that whatever became due on the way is applied
     # at its own time, and nothing that already ended comes back when the clock is set back.
@@ -403,7 +312,7 @@ class Gateway:
         return RequestFacts(request.command, params, account, recipients, now)
 
     def _dispatch(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        handler = None if request.oversized else _HANDLERS.get(request.command)
+        handler = None if request.oversized else HANDLERS.get(request.command)
         if handler is None:
             return api_error(Err.INVALID_PARAMETERS)
         return handler(self, request, now, decision)
@@ -453,28 +362,32 @@ class Gateway:
         size = rng.randint(16, 64)
         return "\x00\xff" + "".join(chr(rng.randint(0, 255)) for _ in range(size))
 
+    # -- steps the commands share (handlers.Context) -------------------------------------
+
     def error(self, code: int, account: Account | None = None, **fields: object) -> ApiError:
         """The error ``code`` with the text the account (or the scenario) gives it."""
         texts = account.error_texts if account is not None else self.scenario.error_texts
         return api_error(code, texts, **fields)
 
     def authenticate(self, request: ApiRequest, now: float) -> Account | ApiError:
-        """Session rules when a session_id is given, else credentials (Part A §4)."""
+        """Session rules when a session_id is given, else credentials."""
         credentials = Credentials.from_params(request.params)
         if credentials.session_id is not None:
-            return self._session_account(credentials.session_id, now, request.client_ip)
+            return self.session_account(credentials.session_id, now, request.client_ip)
         if credentials.api_id is None and credentials.user is None and credentials.password is None:
             return self.error(Err.MISSING_SESSION)
-        return self._check_credentials(credentials, request.client_ip)
+        return self.check_credentials(credentials, request.client_ip)
 
-    def _session_account(self, session_id: str, now: float, client_ip: str) -> Account | ApiError:
+    def session_account(self, session_id: str, now: float, client_ip: str) -> Account | ApiError:
+        """The account of a live session (renewing it), or 003."""
         session = self.sessions.use(session_id, now)
         account = self.accounts.get(session.account) if session is not None else None
         if account is None:
             return self.error(Err.SESSION_EXPIRED)
         return self._admit(account, client_ip)
 
-    def _check_credentials(self, credentials: Credentials, client_ip: str) -> Account | ApiError:
+    def check_credentials(self, credentials: Credentials, client_ip: str) -> Account | ApiError:
+        """The account api_id + user + password open (108, 001, then 007 or 004)."""
         result = self.accounts.authenticate(credentials)
         if isinstance(result, Account):
             return self._admit(result, client_ip)
@@ -491,43 +404,9 @@ class Gateway:
             return self.error(Err.ACCOUNT_FROZEN, account)
         return account
 
-    # -- commands ------------------------------------------------------------------------
-
-    def _auth(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        credentials = Credentials.from_params(request.params)
-        account = self._check_credentials(credentials, request.client_ip)
-        if isinstance(account, ApiError):
-            return account
-        session = self.sessions.open(account.key, account.session_ttl, now, self.ids)
-        return Ok(session.session_id)
-
-    def _ping(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        # ping takes only a session: credentials on it do not count (ARCH ping page).
-        session_id = request.params.present("session_id")
-        if session_id is None:
-            return self.error(Err.MISSING_SESSION)
-        account = self._session_account(session_id, now, request.client_ip)
-        return account if isinstance(account, ApiError) else Ok("")
-
-    def _sendmsg(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        account = self.authenticate(request, now)
-        if isinstance(account, ApiError):
-            return account
-        options = parse_sendmsg(
-            request.params, method=request.method, now=now, limits=self.scenario.recipient_limits
-        )
-        if isinstance(options, ApiError):
-            return self.error(options.code, account)
-        refused = self.check_sender(account, options.sender)
-        if refused is not None:
-            return refused
-        results = self.send_all(account, options, now, decision)
-        if len(results) == 1:
-            only = results[0]
-            if isinstance(only, RecipientAccepted):
-                return Accepted(only.apimsgid)
-            return ApiError(only.code, only.text)
-        return MultiRecipient(tuple(results))
+    def open_session(self, account: Account, now: float) -> str:
+        """Open a session for ``account``; its id."""
+        return self.sessions.open(account.key, account.session_ttl, now, self.ids).session_id
 
     def check_sender(self, account: Account, sender: str | None) -> ApiError | None:
         """123 when the account approves only some sender ids and ``sender`` is not one."""
@@ -535,27 +414,22 @@ class Gateway:
             return self.error(Err.INVALID_SENDER_ID, account)
         return None
 
-    @staticmethod
-    def forced_errors(decision: Decision | None) -> tuple[int, frozenset[str] | None] | None:
-        """A rule's recipient_error: (code, the recipients it picks, or None for all)."""
-        if decision is None or decision.action.recipient_error is None:
-            return None
-        return (decision.action.recipient_error, decision.recipients)
-
     def send_all(
-        self, account: Account, send: SendOptions, now: float, decision: Decision | None
+        self, account: Account, plan: SendPlan, now: float, decision: Decision | None
     ) -> list[RecipientResult]:
         """One result per recipient, in order (a rule's recipient_error applied)."""
-        forced = self.forced_errors(decision)
+        forced = None
+        if decision is not None and decision.action.recipient_error is not None:
+            forced = (decision.action.recipient_error, decision.recipients)
         # Requests with the same options share one (frozen) options object: memory per message.
-        send = replace(send, options=self._shared(send.options))
-        return [self.send_one(account, entry, send, now, forced) for entry in send.recipients]
+        plan = replace(plan, options=self._shared(plan.options))
+        return [self._send_one(account, entry, plan, now, forced) for entry in plan.recipients]
 
-    def send_one(
+    def _send_one(
         self,
         account: Account,
         entry: str,
-        options: SendOptions,
+        plan: SendPlan,
         now: float,
         forced: tuple[int, frozenset[str] | None] | None,
     ) -> RecipientResult:
@@ -563,33 +437,33 @@ class Gateway:
         to = echo_recipient(entry)
         msisdn = normalize_msisdn(entry, account.dial_prefix)
         if msisdn is None:
-            return self.recipient_error(Err.INVALID_DESTINATION, account, to)
+            return self._recipient_error(Err.INVALID_DESTINATION, account, to)
         if forced is not None and (forced[1] is None or entry in forced[1]):
-            return self.recipient_error(forced[0], account, to)
+            return self._recipient_error(forced[0], account, to)
         script = self._script_for(entry)
         if script is not None and script.error is not None:
-            return self.recipient_error(script.error, account, to)
+            return self._recipient_error(script.error, account, to)
         if msisdn in account.opted_out:
-            return self.recipient_error(Err.OPTED_OUT, account, to)
-        route_charge = self._route_charge(msisdn)
+            return self._recipient_error(Err.OPTED_OUT, account, to)
+        route_charge = self.route_charge(msisdn)
         if route_charge is None:
-            return self.recipient_error(Err.CANNOT_ROUTE, account, to)
-        charge = self._charge(route_charge, options.body.parts)
+            return self._recipient_error(Err.CANNOT_ROUTE, account, to)
+        charge = self._charge(route_charge, plan.body.parts)
         lifecycle = self.scenario.lifecycle
         if script is not None and script.lifecycle is not None:
             lifecycle = script.lifecycle
-        max_credits = options.options.max_credits
+        max_credits = plan.options.max_credits
         if max_credits is not None and charge > max_credits:
-            # Over the cap the message is accepted but routing fails, at no charge (SPEC).
+            # Over the cap the message is accepted but routing fails, at no charge.
             charge, lifecycle = Decimal(0), (StatusStep(STATUS_ROUTING_ERROR),)
         elif not account.try_charge(charge):
-            return self.recipient_error(Err.NO_CREDIT, account, to)
+            return self._recipient_error(Err.NO_CREDIT, account, to)
         message = Message(
-            apimsgid=self.ids.new_id(self.messages),
+            apimsgid=self.new_id(),
             account=account.key,
             to=msisdn,
-            body=options.body,
-            options=options.options,
+            body=plan.body,
+            options=plan.options,
             charge=charge,
             accepted_at=now,
             script=lifecycle,
@@ -598,7 +472,7 @@ class Gateway:
         if message.climsgid is not None:
             self._by_climsgid[(account.key, message.climsgid)] = message
         if message.options.callback:
-            self._on_status(StatusChange(message, message.status, now))
+            self._on_status(StatusEvent(message, message.status, now))
         self.timeline.start(message)
         return RecipientAccepted(message.apimsgid, to)
 
@@ -624,7 +498,7 @@ class Gateway:
                 return script
         return None
 
-    def _route_charge(self, msisdn: str) -> Decimal | None:
+    def route_charge(self, msisdn: str) -> Decimal | None:
         """The charge per part to ``msisdn``; ``None`` when declared routes do not cover it."""
         if not self._routes:
             return self.scenario.default_charge
@@ -633,101 +507,38 @@ class Gateway:
                 return charge
         return None
 
-    def recipient_error(self, code: int, account: Account, to: str) -> RecipientError:
+    def _recipient_error(self, code: int, account: Account, to: str) -> RecipientError:
         """A per-recipient error line for ``to``."""
         error = self.error(code, account)
         return RecipientError(error.code, error.text, to)
 
-    def _find(self, account: Account, ref: MessageRef) -> Message | None:
+    def find_message(self, account: Account, ref: MessageRef) -> Message | None:
+        """The account's message ``ref`` names; another account's message is unknown to it."""
         if ref.apimsgid is not None:
             message = self.messages.get(ref.apimsgid.lower())
         else:
             message = self._by_climsgid.get((account.key, ref.climsgid or ""))
         if message is None or message.account != account.key:
-            return None  # another account's message is unknown to this one (Part A §16)
+            return None
         return message
 
-    def _message_command(
-        self, request: ApiRequest, now: float
-    ) -> tuple[Account, MessageRef, Message | None] | ApiError:
-        account = self.authenticate(request, now)
-        if isinstance(account, ApiError):
-            return account
-        ref = parse_message_ref(request.params)
-        if isinstance(ref, ApiError):
-            return self.error(ref.code, account)
-        return account, ref, self._find(account, ref)
+    def cancel(self, account: Account, message: Message, now: float) -> None:
+        """``delmsg``: a message still inside the router is stopped (006) and refunded."""
+        if not stop(message, now):
+            return
+        if message.charge:
+            account.balance += message.charge
+            message.charge = Decimal(0)
+        self._on_status(StatusEvent(message, message.status, now))
 
-    def _unknown(self, account: Account, ref: MessageRef) -> ApiError:
-        code = Err.UNKNOWN_APIMSGID if ref.apimsgid is not None else Err.UNKNOWN_CLIMSGID
-        return self.error(code, account)
-
-    def _querymsg(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        found = self._message_command(request, now)
-        if isinstance(found, ApiError):
-            return found
-        account, ref, message = found
-        if message is not None:
-            return MessageStatus(message.apimsgid, message.status)
-        if ref.apimsgid is not None:
-            return MessageStatus(ref.apimsgid, STATUS_UNKNOWN)
-        return self._unknown(account, ref)
-
-    def _delmsg(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        found = self._message_command(request, now)
-        if isinstance(found, ApiError):
-            return found
-        account, ref, message = found
-        if message is None:
-            return self._unknown(account, ref)
-        if stop(message, now):
-            if message.charge:
-                # A message stopped before it left the router costs nothing: refund it.
-                account.balance += message.charge
-                message.charge = Decimal(0)
-            self._on_status(StatusChange(message, message.status, now))
-        return MessageStatus(message.apimsgid, message.status)
-
-    def _getmsgcharge(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        found = self._message_command(request, now)
-        if isinstance(found, ApiError):
-            return found
-        account, ref, message = found
-        if message is None:
-            return self._unknown(account, ref)
-        return MessageCharge(message.apimsgid, message.charge, message.status)
-
-    def _route_coverage(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        account = self.authenticate(request, now)
-        if isinstance(account, ApiError):
-            return account
-        number = request.params.present("msisdn")
-        if number is None:
-            return self.error(Err.INVALID_PARAMETERS, account)
-        msisdn = normalize_msisdn(number.strip(), account.dial_prefix)
-        if msisdn is None:
-            return self.error(Err.INVALID_DESTINATION, account)
-        charge = self._route_charge(msisdn)
-        return PlainError(COVERAGE_FAIL_SENTENCE) if charge is None else Coverage(charge)
-
-    def _token_pay(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        account = self.authenticate(request, now)
-        if isinstance(account, ApiError):
-            return account
-        token = request.params.present("token")
+    def redeem(self, account: Account, token: str | None) -> bool:
+        """Add a voucher's credit to ``account`` once; False for an unknown or spent token."""
         voucher = self._vouchers.get(token or "")
         if voucher is None or voucher.token in self.vouchers_used:
-            # The reference names no voucher error: an unknown or spent token is a bad parameter.
-            return self.error(Err.INVALID_PARAMETERS, account)
+            return False
         self.vouchers_used.add(voucher.token)
         account.balance += voucher.credit
-        return Ok("605")
-
-    def _getbalance(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        account = self.authenticate(request, now)
-        if isinstance(account, ApiError):
-            return account
-        return Balance(account.balance)
+        return True
 
     # -- admin views ---------------------------------------------------------------------
 
@@ -750,30 +561,13 @@ class Gateway:
 
     def journal_json(self) -> dict[str, Any]:
         """The request journal as the admin API shows it."""
-        entries: Iterable[Any] = self.journal.entries()
         return {
             "limit": self.journal.limit,
             "char_limit": self.journal.char_limit,
             "total": self.journal.total,
-            "requests": [entry.to_json() for entry in entries],
+            "requests": [entry.to_json() for entry in self.journal.entries()],
         }
 
-
-_Handler = Callable[[Gateway, ApiRequest, float, Decision | None], Reply]
-_HANDLERS: dict[str, _Handler] = {
-    "auth": Gateway._auth,
-    "ping": Gateway._ping,
-    "sendmsg": Gateway._sendmsg,
-    "querymsg": Gateway._querymsg,
-    "delmsg": Gateway._delmsg,
-    "getbalance": Gateway._getbalance,
-    "getmsgcharge": Gateway._getmsgcharge,
-    "token_pay": Gateway._token_pay,
-    "routeCoverage": Gateway._route_coverage,
-    "startbatch": batches.startbatch,
-    "senditem": batches.senditem,
-    "quicksend": batches.quicksend,
-    "endbatch": batches.endbatch,
-    "ind_push": wap.ind_push,
-    "si_push": wap.si_push,
-}
+    def pushes_json(self) -> dict[str, Any]:
+        """Every push with its attempts, as the admin API shows it."""
+        return {"pushes": [push.to_json() for push in self.outbox.all()]}

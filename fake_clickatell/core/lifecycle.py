@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .accounts import AccountKey
 from .codes import (
     STATUS_CANCELLED,
     STATUS_EXPIRED,
@@ -41,11 +42,9 @@ from .codes import (
     is_final,
 )
 from .commands import MessageBody, MessageOptions
-from .config import StatusStep
 from .encoding import Coding
 from .grammar import format_decimal
-
-AccountKey = tuple[str, str]
+from .scenario_model import StatusStep
 
 
 class Message:
@@ -172,7 +171,7 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
-class StatusChange:
+class StatusEvent:
     """A message reached a new status at a virtual time (callbacks are built from these)."""
 
     message: Message
@@ -180,7 +179,7 @@ class StatusChange:
     time: float
 
 
-StatusListener = Callable[[StatusChange], None]
+StatusListener = Callable[[StatusEvent], None]
 
 
 #: The pending "step" that expires a message instead of a scripted one.
@@ -230,7 +229,7 @@ class Timeline:
                     message.next_step = len(message.script)
                     applied += 1
                     if listener is not None:
-                        listener(StatusChange(message, STATUS_EXPIRED, due))
+                        listener(StatusEvent(message, STATUS_EXPIRED, due))
                 continue
             if index != message.next_step or is_final(message.status):
                 continue  # superseded (the message was stopped) or already finished
@@ -241,7 +240,7 @@ class Timeline:
                 message.record(due, status)
                 applied += 1
                 if listener is not None:
-                    listener(StatusChange(message, status, due))
+                    listener(StatusEvent(message, status, due))
             if is_final(status):
                 message.next_step = len(message.script)
             else:

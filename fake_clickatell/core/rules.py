@@ -20,10 +20,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .accounts import AccountKey
 from .commands import Params
-from .config import NumberPattern, PatternKind, Rule, RuleAction, RuleCondition
-
-AccountKey = tuple[str, str]
+from .scenario_model import NumberPattern, PatternKind, Rule, RuleAction, RuleCondition
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .accounts import AccountKey
 from .ids import IdSource
-
-AccountKey = tuple[str, str]
 
 # Expired sessions are dropped lazily; a sweep every this many new sessions bounds the table.
 _SWEEP_EVERY = 1024

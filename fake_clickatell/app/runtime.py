@@ -1,0 +1,221 @@
+"""The runtime: one running fake, and the one place its operations are written.
+
+A :class:`Runtime` owns a gateway, the lock that makes each operation on it atomic, the errors
+the fake raised while handling requests, and the sender of its pushes. The API adapter, the
+admin API and the test handle's local backend all drive the fake through its methods: take the
+lock, call the gateway, wake the push sender when pushes may be due, and keep what went wrong.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..core.gateway import Gateway
+from ..core.journal import mask_params, mask_query
+from ..core.outbox import PushResult
+from ..core.request import ApiRequest, Outcome
+from ..core.scenario_model import Scenario
+from .errors import RecordedError
+from .push_sender import DuePushes, PushSender, Send, http_send
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+#: Where a Flask app made by ``create_app`` keeps its runtime (``app.extensions``).
+EXTENSION = "fake_clickatell"
+
+#: Seconds a flush waits for the pushes due now before it gives up.
+FLUSH_TIMEOUT = 30.0
+
+
+class Runtime:
+    """One running fake: its gateway, its lock, its recorded errors and its push sender."""
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        *,
+        log: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        send: Send = http_send,
+    ) -> None:
+        self.gateway = gateway
+        #: Held around every use of the gateway: each request and each operation is atomic.
+        self.lock = threading.Lock()
+        #: Where one line per request goes (``None``: nowhere).
+        self.log = log
+        #: How a scripted latency waits (real time, outside the lock).
+        self.sleep = sleep
+        self._errors: list[RecordedError] = []
+        self.push_sender = PushSender(self._take_due, self._report, self._push_failed, send)
+
+    # -- the API ---------------------------------------------------------------------------
+
+    def handle(self, request: ApiRequest) -> Outcome:
+        """Answer one API request atomically; pushes it made due are sent in the background."""
+        with self.lock:
+            outcome = self.gateway.handle(request)
+            self._wake_pushes()
+        return outcome
+
+    def record_error(
+        self,
+        error: BaseException,
+        traceback: str,
+        *,
+        method: str,
+        path: str,
+        query: str = "",
+        params: Mapping[str, str] | None = None,
+    ) -> RecordedError:
+        """Keep an exception raised while handling a request, secrets masked; log it."""
+        masked = mask_query(query) if query else ""
+        recorded = RecordedError(
+            method,
+            f"{path}?{masked}" if masked else path,
+            repr(error),
+            traceback,
+            error,
+            mask_params(params or {}),
+        )
+        with self.lock:
+            self._errors.append(recorded)
+        if self.log is not None:
+            self.log(f"internal error on {method} {path}: {error!r}")
+        return recorded
+
+    @property
+    def errors(self) -> list[RecordedError]:
+        """Exceptions raised while handling requests since the last reset or load."""
+        with self.lock:
+            return list(self._errors)
+
+    # -- operations ------------------------------------------------------------------------
+
+    def reset(self) -> int:
+        """Back to the scenario's initial state; recorded errors are dropped.
+
+        Returns the highest push id that exists right after: pushes up to it (dropped ones
+        among them) come from before the reset.
+        """
+        with self.lock:
+            self.gateway.reset()
+            self._errors.clear()
+            return self.gateway.outbox.last_id
+
+    def load(self, scenario: Scenario) -> int:
+        """Replace the scenario and reset; returns the push id floor as :meth:`reset`."""
+        with self.lock:
+            self.gateway.load(scenario)
+            self._errors.clear()
+            return self.gateway.outbox.last_id
+
+    def move_clock(
+        self, *, advance: float | None = None, set: float | None = None, freeze: bool | None = None
+    ) -> dict[str, Any]:
+        """Freeze or unfreeze, set, then advance the clock (``ClockError`` when a move makes no
+        sense); whatever fell due on the way happens at its own time. The clock's JSON."""
+        with self.lock:
+            gateway = self.gateway
+            if freeze is not None:
+                gateway.freeze_clock(freeze)
+            if set is not None:
+                gateway.set_clock(set)
+            if advance is not None:
+                gateway.advance_clock(advance)
+            self._wake_pushes()
+            return gateway.clock_json()
+
+    def inject_mo(
+        self,
+        *,
+        to: str,
+        sender: str,
+        text: str,
+        api_id: str | None = None,
+        user: str | None = None,
+    ) -> list[str]:
+        """An inbound SMS (``InboundError`` when the fake cannot take it); its moMsgIds."""
+        with self.lock:
+            ids = self.gateway.inject_mo(to=to, sender=sender, text=text, api_id=api_id, user=user)
+            self._wake_pushes()
+        return ids
+
+    def set_rule_enabled(self, key: str, enabled: bool) -> bool:
+        """Switch the rule named (or at index) ``key`` on or off; False when there is none."""
+        with self.lock:
+            return self.gateway.rules.set_enabled(key, enabled)
+
+    def flush_pushes(self, timeout: float = FLUSH_TIMEOUT) -> bool:
+        """Send every push due now and wait for them; True when none is left due."""
+        return self.push_sender.flush(timeout)
+
+    def close(self) -> None:
+        """Stop sending pushes (the fake's state stays readable)."""
+        self.push_sender.close()
+
+    # -- views (the admin API's JSON shapes) ----------------------------------------------
+
+    def clock(self) -> dict[str, Any]:
+        """``{"now": unix_time, "frozen": bool}``."""
+        with self.lock:
+            return self.gateway.clock_json()
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Every accepted message, oldest first."""
+        with self.lock:
+            return self.gateway.messages_json()
+
+    def journal(self) -> dict[str, Any]:
+        """The request journal with its bounds."""
+        with self.lock:
+            return self.gateway.journal_json()
+
+    def accounts(self) -> list[dict[str, Any]]:
+        """Every account with its balance."""
+        with self.lock:
+            return self.gateway.accounts_json()
+
+    def rules(self) -> dict[str, Any]:
+        """The scenario's rules with their counters, and those that never fired."""
+        with self.lock:
+            return self.gateway.rules.to_json()
+
+    def pushes(self) -> dict[str, Any]:
+        """Every push with its attempts."""
+        with self.lock:
+            return self.gateway.pushes_json()
+
+    def inbound(self) -> list[dict[str, Any]]:
+        """Every inbound message part injected."""
+        with self.lock:
+            return [part.to_json() for part in self.gateway.inbound]
+
+    # -- the push sender's side ------------------------------------------------------------
+
+    def _wake_pushes(self) -> None:
+        """Wake the push sender when pushes are waiting (the lock is held)."""
+        if len(self.gateway.outbox):
+            self.push_sender.wake()
+
+    def _take_due(self) -> DuePushes:
+        with self.lock:
+            gateway = self.gateway
+            due = gateway.take_due_pushes()
+            return DuePushes(due, gateway.outbox.next_due(), gateway.now(), gateway.clock.frozen)
+
+    def _report(self, push_id: int, result: PushResult) -> None:
+        with self.lock:
+            self.gateway.report_push(push_id, result)
+
+    def _push_failed(self, error: BaseException, traceback: str) -> None:
+        self.record_error(error, traceback, method="PUSH", path="<push sender>")
+
+
+def runtime_of(app: Flask) -> Runtime:
+    """The :class:`Runtime` an app made by ``create_app`` serves."""
+    runtime: Runtime = app.extensions[EXTENSION]
+    return runtime

@@ -1,0 +1,41 @@
+"""One API call in, one answer out: the values the adapter and the gateway exchange."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .commands import Params
+from .grammar import Reply
+from .scenario_model import Fault
+
+TEXT_PLAIN = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRequest:
+    """One API call as the adapter hands it over."""
+
+    command: str
+    params: Params
+    method: str = "GET"
+    path: str = ""
+    client_ip: str = "127.0.0.1"
+    #: The body was too large to read; the request is answered 101 without its parameters.
+    oversized: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What to answer, and how: the adapter sleeps ``latency`` seconds first, and a ``fault``
+    replaces the HTTP reply (``body`` is then the garbage to send, or the reply to truncate).
+
+    ``reply`` is ``None`` when no API reply was made (a rule answered raw HTTP or a fault).
+    """
+
+    reply: Reply | None
+    body: str
+    status: int = 200
+    content_type: str = TEXT_PLAIN
+    latency: float = 0.0
+    fault: Fault | None = None
+    rule: str | None = None
