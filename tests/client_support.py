@@ -24,7 +24,7 @@ from fake_clickatell.core.request import ApiRequest, Outcome
 
 from .support import frozen
 
-BASE_URL = "http://fake.test"
+BASE_URL = "http://fake.localhost"  # a loopback name: the admin API answers to it
 CREDENTIALS: dict[str, Any] = {"api_id": "3442105", "user": "demo", "password": "secret"}
 
 

@@ -382,8 +382,12 @@ def test_mo_admin_errors():
                 {"to": "27999000001", "text": "x"},
                 "an inbound message needs a sender (from) and a text",
             ),
-            ({"to": 5}, "to: expected a string"),
-            ({"to": "27999000001", "colour": "red"}, "unknown keys: colour"),
+            ({"to": 5}, "to: expected a string, got 5"),
+            ({"text": "\ud800"}, "text: not valid text (a lone surrogate)"),
+            (
+                {"to": "27999000001", "colour": "red"},
+                "unknown keys: colour (known: to, from, text, api_id, user)",
+            ),
         ]:
             reply = client.post("/__admin/mo", json=payload)
             assert (reply.status_code, reply.get_json()) == (400, {"error": message})

@@ -89,8 +89,10 @@ def test_parallel_sendmsg(balance: Decimal, accepted: int, final_balance: str):
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         conn.request("GET", "/http/getbalance?api_id=1&user=u&password=p")
         assert conn.getresponse().read().decode() == final_balance
-        conn.request("GET", "/__admin/messages")
-        messages = json.loads(conn.getresponse().read())["messages"]
+        conn.request("GET", "/__admin/messages?limit=10000")
+        listing = json.loads(conn.getresponse().read())
+        messages = listing["messages"]
+        assert listing["page"]["next_offset"] is None  # all of them, on one page
         conn.close()
         assert sorted(m["apimsgid"] for m in messages) == sorted(ids)
         account = runtime_of(server.app).gateway.accounts.get(("1", "u"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import io
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,8 +15,9 @@ from hypothesis import strategies as st
 
 from fake_clickatell import FakeServer, Scenario, create_app
 from fake_clickatell.server import WSGIServer, freeze_long_lived_objects
+from fake_clickatell.server.framing import BadRequest, RequestReader
 from fake_clickatell.server.gc_policy import _FreezeSurvivors
-from fake_clickatell.server.request_head import BadRequest, read_request
+from fake_clickatell.server.wire import Limits
 
 from .support import frozen
 
@@ -155,7 +155,7 @@ def test_malformed_requests_get_http_errors_not_crashes(
 
 def test_client_vanishing_mid_request_does_not_hurt(server: FakeServer):
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
-        sock.sendall(b"POST /http/auth HTTP/1.1\r\nContent-Length: 100\r\n\r\napi_id=1")
+        sock.sendall(b"POST /http/auth HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\napi_id=1")
     assert (
         split_response(exchange(server, b"GET /http/ping HTTP/1.0\r\n\r\n"))[2]
         == b"ERR: 005, Missing session ID"
@@ -182,20 +182,19 @@ def test_stop_closes_idle_keep_alive_connections_and_the_listener():
 @pytest.mark.parametrize(
     ("raw", "status"),
     [
-        (b"GET /http/ping HTTP/1.1\r\n" + b"X-A: b\r\n" * 101 + b"\r\n", "HTTP/1.1 431"),
-        (b"GET /http/ping HTTP/1.1\r\nX: a\r\n" + b" folded\r\n" * 101 + b"\r\n", "HTTP/1.1 431"),
+        (b"GET /http/ping HTTP/1.1\r\nHost: t\r\n" + b"X-A: b\r\n" * 100 + b"\r\n", "HTTP/1.1 431"),
+        (b"GET /http/ping HTTP/1.1\r\nHost: t\r\nX: a\r\n folded\r\n\r\n", "HTTP/1.1 400"),
         (b"GET /http/ping HTTP/1.1\r\nno colon here\r\n\r\n", "HTTP/1.1 400"),
         (b"GET /http/ping HTTP/1.1\r\nHost : t\r\n\r\n", "HTTP/1.1 400"),
         (b"GET /http/ping HTTP/1.1\r\n: empty name\r\n\r\n", "HTTP/1.1 400"),
         (b"GET /http/ping HTTP/1.1\r\n folded first\r\n\r\n", "HTTP/1.1 400"),
         (
-            b"GET /http/ping HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+            b"GET /http/ping HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
             "HTTP/1.1 400",
         ),
         (b"GET /http/ping HTTP/1.x\r\n\r\n", "HTTP/1.1 400"),
         (b"GET /http/ping HTTP/1\r\n\r\n", "HTTP/1.1 400"),
         (b"GET /http/ping extra HTTP/1.1\r\n\r\n", "HTTP/1.1 400"),
-        (b"POST /http/ping\r\n\r\n", "HTTP/1.1 400"),
         (b"GET /" + b"x" * (1024 * 1024 + 10) + b" HTTP/1.1\r\n\r\n", "HTTP/1.1 414"),
     ],
 )
@@ -203,7 +202,7 @@ def test_malformed_heads_get_http_errors(server: FakeServer, raw: bytes, status:
     status_line, headers, body = split_response(exchange(server, raw))
     assert status_line.startswith(status)
     assert headers["connection"] == "close"
-    assert body == status_line.removeprefix("HTTP/1.1 ").encode()
+    assert body.startswith(status_line.removeprefix("HTTP/1.1 ").encode() + b": ")
 
 
 def test_an_error_answering_head_has_no_body(server: FakeServer):
@@ -214,15 +213,17 @@ def test_an_error_answering_head_has_no_body(server: FakeServer):
     assert body == b""
 
 
-def test_the_same_content_length_twice_is_one_length(server: FakeServer):
+def test_the_same_content_length_twice_is_refused_too(server: FakeServer):
+    # RFC 9112 section 6.3 lets a server take identical lengths as one, or refuse them: refused,
+    # as llhttp does, so no front-end can read the body differently.
     body = b"api_id=1&user=u&password=p"
     data = exchange(
         server,
-        b"POST /http/auth HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"POST /http/auth HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         b"Content-Length: %d\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
         % (len(body), len(body), body),
     )
-    assert split_response(data)[2].startswith(b"OK: ")
+    assert split_response(data)[0] == "HTTP/1.1 400 Bad Request"
 
 
 def test_headers_reach_the_app_as_wsgi_environ():
@@ -239,7 +240,7 @@ def test_headers_reach_the_app_as_wsgi_environ():
     try:
         with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
             sock.sendall(
-                b"GET //double/slash?q=1 HTTP/1.1\r\nHost: t\r\nX-Folded: one\r\n\t two\r\n"
+                b"GET //double/slash?q=1 HTTP/1.1\r\nHost: t\r\n"
                 b"X-Twice: a\r\nx-twice: b\r\nX-Value:   padded \t\r\nContent-Type: text/x\r\n"
                 b"Connection: close\r\n\r\n"
             )
@@ -251,7 +252,6 @@ def test_headers_reach_the_app_as_wsgi_environ():
     assert seen["PATH_INFO"] == "/double/slash"
     assert seen["QUERY_STRING"] == "q=1"
     assert seen["SERVER_PROTOCOL"] == "HTTP/1.1"
-    assert seen["HTTP_X_FOLDED"] == "one two"
     assert seen["HTTP_X_TWICE"] == "a,b"
     assert seen["HTTP_X_VALUE"] == "padded"
     assert seen["CONTENT_TYPE"] == "text/x"
@@ -259,16 +259,20 @@ def test_headers_reach_the_app_as_wsgi_environ():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=400))
-def test_any_bytes_read_as_a_request_or_a_bad_request(raw: bytes):
-    # Whatever arrives, the reader returns a request, None (end of stream) or an HTTP error.
+@given(st.lists(st.binary(max_size=200), max_size=4))
+def test_any_bytes_read_as_requests_or_a_bad_request(pieces: list[bytes]):
+    # Whatever arrives, in whatever pieces, the reader returns requests or an HTTP error.
+    reader = RequestReader(Limits())
+    status = 200
     try:
-        request = read_request(io.BytesIO(raw))
+        for piece in pieces:
+            for request in reader.feed(piece):
+                assert request.method
+                assert request.version in ("1.0", "1.1")
     except BadRequest as error:
-        status: int = error.status
-    else:
-        status = 200 if request is None or request.method else 0
-    assert status in (200, 400, 414, 431, 505)
+        status = error.status
+        assert reader.closed
+    assert status in (200, 400, 414, 431, 501, 505)
 
 
 _request_lines = st.lists(

@@ -1,9 +1,10 @@
 """The JSON admin API under ``/__admin/`` (Flask): watch the fake and drive it.
 
 Messages, the request journal, accounts, errors, reset, the clock, the scenario, rules,
-callbacks and inbound messages. Each view validates its input and calls one
-:class:`~.runtime.Runtime` operation, which is atomic: an admin call never sees a request half
-done.
+callbacks and inbound messages. Each view validates its input (anything wrong: 400 with the
+reason) and calls one :class:`~.runtime.Runtime` operation, which is atomic: an admin call
+never sees a request half done. Listings come a page at a time (``?offset=&limit=``), built
+under the lock and turned into JSON outside it.
 """
 
 from __future__ import annotations
@@ -11,19 +12,26 @@ from __future__ import annotations
 import json
 import math
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ..core.clock import ClockError
+from ..core.clock import MAX_TIME, ClockError
 from ..core.gateway import InboundError
+from ..core.paging import DEFAULT_PAGE, MAX_PAGE
 from ..core.request import TEXT_PLAIN
 from ..scenario import ScenarioError, load_scenario_text
 from ..server.wire import MAX_BODY
 from .request_log import log_line
 from .runtime import Runtime, runtime_of
+
+_JSON = "application/json"
+
+
+class _Invalid(Exception):
+    """Input an admin view refuses: answered 400 with ``{"error": message}``."""
 
 
 def _runtime() -> Runtime:
@@ -35,19 +43,103 @@ def _text(body: str, status: int = 200) -> Response:
 
 
 def _json(payload: Any, status: int = 200) -> Response:
-    return Response(json.dumps(payload), status=status, content_type="application/json")
+    return Response(json.dumps(payload), status=status, content_type=_JSON)
+
+
+def _bad_request(message: str) -> Response:
+    return _json({"error": message}, status=400)
+
+
+# -- input ---------------------------------------------------------------------------------------
+
+
+def _page_args() -> tuple[int, int]:
+    """``offset`` and ``limit`` of a listing (default: from 0, :data:`DEFAULT_PAGE` items)."""
+    return _int_arg("offset", 0, 0, None), _int_arg("limit", DEFAULT_PAGE, 1, MAX_PAGE)
+
+
+def _int_arg(name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    bound = f"from {low} to {high}" if high is not None else f">= {low}"
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        raise _Invalid(f"{name}: expected a whole number {bound}, got {raw[:40]!r}")
+    value = int(raw)
+    if value < low or (high is not None and value > high):
+        raise _Invalid(f"{name}: expected a whole number {bound}, got {value}")
+    return value
+
+
+def _json_object(expected: str) -> dict[str, Any]:
+    """The request's JSON object body; :class:`_Invalid` naming ``expected`` otherwise."""
+    payload = request.get_json(silent=True)
+    if isinstance(payload, dict) and payload:
+        return payload
+    if request.mimetype != _JSON and request.get_data(cache=True):
+        raise _Invalid(f"expected a JSON object: {expected}; send it with 'Content-Type: {_JSON}'")
+    raise _Invalid(f"expected a JSON object: {expected}")
+
+
+def _only(payload: Mapping[str, Any], known: tuple[str, ...]) -> None:
+    unknown = sorted(set(payload) - set(known))
+    if unknown:
+        raise _Invalid(f"unknown keys: {', '.join(unknown)} (known: {', '.join(known)})")
+
+
+def _number(payload: Mapping[str, Any], key: str, low: float, high: float) -> float | None:
+    """A finite number from ``low`` to ``high`` at ``key``, as a float (``None`` if absent)."""
+    if key not in payload:
+        return None
+    value = payload[key]
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise _Invalid(f"{key}: expected a number, got {_short(value)}")
+    try:
+        number = float(value)  # an integer too large for a float raises here
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number) or not low <= number <= high:
+        raise _Invalid(f"{key}: expected a finite number from {low:g} to {high:g}")
+    return number
+
+
+def _text_value(payload: Mapping[str, Any], key: str) -> str | None:
+    """A string at ``key`` that UTF-8 can carry (no lone surrogates), or ``None``."""
+    value = payload.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Invalid(f"{key}: expected a string, got {_short(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Invalid(f"{key}: not valid text (a lone surrogate)") from None
+    return value
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# -- views ---------------------------------------------------------------------------------------
 
 
 def _admin_messages() -> Response:
-    return _json({"messages": _runtime().messages()})
+    offset, limit = _page_args()
+    return _json(_runtime().messages(offset, limit))
 
 
 def _admin_requests() -> Response:
-    return _json(_runtime().journal())
+    offset, limit = _page_args()
+    after = request.args.get("after")
+    after_seq = _int_arg("after", 0, 0, None) if after not in (None, "") else None
+    return _json(_runtime().journal(offset, limit, after_seq))
 
 
 def _admin_accounts() -> Response:
-    return _json({"accounts": _runtime().accounts()})
+    offset, limit = _page_args()
+    return _json(_runtime().accounts(offset, limit))
 
 
 def _admin_errors() -> Response:
@@ -60,66 +152,47 @@ def _admin_reset() -> Response:
     return _json({"reset": True, "clock": runtime.clock(), "last_push_id": last})
 
 
-def _bad_request(message: str) -> Response:
-    return _json({"error": message}, status=400)
-
-
 def _admin_clock() -> Response:
     runtime = _runtime()
     if request.method == "GET":
         return _json(runtime.clock())
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not payload:
-        return _bad_request('expected a JSON object: {"advance": s}, {"set": t} or {"freeze": b}')
-    unknown = set(payload) - {"advance", "set", "freeze"}
-    if unknown:
-        return _bad_request(f"unknown keys: {', '.join(sorted(unknown))}")
-    if "freeze" in payload and not isinstance(payload["freeze"], bool):
-        return _bad_request("freeze: expected true or false")
-    for key in ("set", "advance"):
-        if key in payload and not _is_number(payload[key]):
-            return _bad_request(f"{key}: expected a finite number, got {payload[key]!r}")
-    if payload.get("advance", 0) < 0:
-        return _bad_request("advance: the clock only moves forward")
+    payload = _json_object('{"advance": seconds}, {"set": unix_time} or {"freeze": true|false}')
+    _only(payload, ("advance", "set", "freeze"))
+    freeze = payload.get("freeze")
+    if freeze is not None and not isinstance(freeze, bool):
+        raise _Invalid("freeze: expected true or false")
+    advance = _number(payload, "advance", 0, MAX_TIME)
+    at = _number(payload, "set", 0, MAX_TIME)
     try:
-        return _json(
-            runtime.move_clock(
-                advance=payload.get("advance"), set=payload.get("set"), freeze=payload.get("freeze")
-            )
-        )
+        return _json(runtime.move_clock(advance=advance, set=at, freeze=freeze))
     except ClockError as error:
-        return _bad_request(str(error))
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        raise _Invalid(str(error)) from None
 
 
 def _admin_callbacks() -> Response:
-    return _json(_runtime().pushes())
+    offset, limit = _page_args()
+    return _json(_runtime().pushes(offset, limit))
 
 
 def _admin_flush_callbacks() -> Response:
     """Send every push due now and answer when done: tests need no sleeping."""
+    offset, limit = _page_args()
     runtime = _runtime()
     flushed = runtime.flush_pushes()
-    return _json({"flushed": flushed, **runtime.pushes()})
+    return _json({"flushed": flushed, **runtime.pushes(offset, limit)})
+
+
+_MO_KEYS = ("to", "from", "text", "api_id", "user")
 
 
 def _admin_mo() -> Response:
     runtime = _runtime()
     if request.method == "GET":
-        return _json({"inbound": runtime.inbound()})
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return _bad_request('expected a JSON object: {"to": ..., "from": ..., "text": ...}')
-    unknown = set(payload) - {"to", "from", "text", "api_id", "user"}
-    if unknown:
-        return _bad_request(f"unknown keys: {', '.join(sorted(unknown))}")
-    values = {key: payload.get(key) for key in ("to", "from", "text", "api_id", "user")}
-    for key, value in values.items():
-        if value is not None and not isinstance(value, str):
-            return _bad_request(f"{key}: expected a string")
+        offset, limit = _page_args()
+        return _json(runtime.inbound(offset, limit))
+    payload = _json_object('{"to": number, "from": handset, "text": ...}')
+    _only(payload, _MO_KEYS)
+    values = {key: _text_value(payload, key) for key in _MO_KEYS}
     try:
         ids = runtime.inject_mo(
             to=values["to"] or "",
@@ -129,7 +202,7 @@ def _admin_mo() -> Response:
             user=values["user"],
         )
     except InboundError as error:
-        return _bad_request(str(error))
+        raise _Invalid(str(error)) from None
     return _json({"moMsgIds": ids})
 
 
@@ -139,11 +212,10 @@ def _admin_rules() -> Response:
 
 def _admin_rule(key: str) -> Response:
     runtime = _runtime()
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or set(payload) != {"enabled"}:
-        return _bad_request('expected {"enabled": true} or {"enabled": false}')
-    if not isinstance(payload["enabled"], bool):
-        return _bad_request("enabled: expected true or false")
+    payload = _json_object('{"enabled": true} or {"enabled": false}')
+    _only(payload, ("enabled",))
+    if not isinstance(payload.get("enabled"), bool):
+        raise _Invalid("enabled: expected true or false")
     if not runtime.set_rule_enabled(key, payload["enabled"]):
         return _json({"error": f"no rule named {key!r}"}, status=404)
     return _json(runtime.rules())
@@ -152,22 +224,26 @@ def _admin_rule(key: str) -> Response:
 def _admin_scenario() -> Response:
     runtime = _runtime()
     if (request.content_length or 0) > MAX_BODY:
-        return _bad_request(f"scenario larger than {MAX_BODY} bytes")
+        raise _Invalid(f"scenario larger than {MAX_BODY} bytes")
     try:
         text = request.get_data(cache=False).decode("utf-8")
     except UnicodeDecodeError:
-        return _bad_request("the scenario must be UTF-8 text")
+        raise _Invalid("the scenario must be UTF-8 text") from None
     try:
         scenario = load_scenario_text(text, source="<PUT /__admin/scenario>")
     except ScenarioError as error:
-        return _bad_request(str(error))
-    last = runtime.load(scenario)
+        raise _Invalid(str(error)) from None
+    last = runtime.load(scenario, trusted=False)
     return _json(
         {"loaded": scenario.source, "accounts": len(scenario.accounts), "last_push_id": last}
     )
 
 
-# -- errors and logging ----------------------------------------------------------------------
+# -- errors and logging --------------------------------------------------------------------------
+
+
+def _invalid(error: _Invalid) -> Response:
+    return _bad_request(str(error))
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -222,6 +298,7 @@ def register(app: Flask) -> None:
     ]
     for rule, view, methods in routes:
         app.add_url_rule("/__admin" + rule, view.__name__, view, methods=methods)
+    app.register_error_handler(_Invalid, _invalid)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_log_request)

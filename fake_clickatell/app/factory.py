@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..core.gateway import Gateway
 from ..core.scenario_model import DEFAULT_SCENARIO, Scenario
 from ..server.wire import MAX_BODY
+from .access import AdminAccess, AdminGuard
 from .api import ApiAdapter
 from .runtime import EXTENSION, Runtime
 
@@ -35,15 +36,18 @@ def create_app(
     time_source: Callable[[], float] = time.time,
     log: Callable[[str], None] | None = None,
     allowed_hosts: Iterable[str] = (),
+    access: AdminAccess | None = None,
 ) -> Flask:
     """A WSGI app (Flask) serving a fresh fake (or ``gateway``), configured by ``scenario``.
 
     ``log`` gets one line per request (passwords masked); ``allowed_hosts`` widens where
-    callbacks and MO pushes may go (loopback always may).
+    callbacks and MO pushes may go (loopback always may); ``access`` guards the admin API (by
+    default: no token, loopback names and addresses only, no cross-site changes).
     """
     runtime = _new_runtime(scenario, gateway, time_source, log, allowed_hosts)
     app = _admin_app(runtime)
-    app.wsgi_app = ApiAdapter(runtime, app.wsgi_app)  # type: ignore[method-assign]
+    guarded = AdminGuard(app.wsgi_app, access or AdminAccess(), runtime.refused)
+    app.wsgi_app = ApiAdapter(runtime, guarded)  # type: ignore[method-assign]
     return app
 
 
@@ -54,6 +58,7 @@ def create_wsgi_app(
     time_source: Callable[[], float] = time.time,
     log: Callable[[str], None] | None = None,
     allowed_hosts: Iterable[str] = (),
+    access: AdminAccess | None = None,
 ) -> ApiAdapter:
     """The fake :func:`create_app` makes, as a plain WSGI callable; its runtime is ``.runtime``.
 
@@ -61,7 +66,8 @@ def create_wsgi_app(
     built, when the first request outside the API paths arrives.
     """
     runtime = _new_runtime(scenario, gateway, time_source, log, allowed_hosts)
-    return ApiAdapter(runtime, _LazyAdminApp(runtime))
+    guarded = AdminGuard(_LazyAdminApp(runtime), access or AdminAccess(), runtime.refused)
+    return ApiAdapter(runtime, guarded)
 
 
 def _new_runtime(

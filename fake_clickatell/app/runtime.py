@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..core import views
 from ..core.gateway import Gateway
 from ..core.journal import mask_params, mask_query
 from ..core.outbox import PushResult
@@ -20,6 +21,7 @@ from ..core.request import ApiRequest, Outcome
 from ..core.scenario_model import Scenario
 from .errors import RecordedError
 from .push_sender import DuePushes, PushSender, Send, http_send
+from .request_log import log_line
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -87,6 +89,17 @@ class Runtime:
             self.log(f"internal error on {method} {path}: {error!r}")
         return recorded
 
+    def refused(self, environ: Mapping[str, Any], status: int, reason: str) -> None:
+        """An admin request refused at the door (token, Host, cross-site): journaled, logged."""
+        method = str(environ.get("REQUEST_METHOD", "GET"))
+        path = str(environ.get("PATH_INFO", ""))
+        query = str(environ.get("QUERY_STRING", ""))
+        client = str(environ.get("REMOTE_ADDR") or "")
+        with self.lock:
+            self.gateway.journal_refusal(method, path, query, client, status, reason)
+        if self.log is not None:
+            log_line(self.log, client, method, path, query, status, reason)
+
     @property
     def errors(self) -> list[RecordedError]:
         """Exceptions raised while handling requests since the last reset or load."""
@@ -106,10 +119,14 @@ class Runtime:
             self._errors.clear()
             return self.gateway.outbox.last_id
 
-    def load(self, scenario: Scenario) -> int:
-        """Replace the scenario and reset; returns the push id floor as :meth:`reset`."""
+    def load(self, scenario: Scenario, *, trusted: bool = True) -> int:
+        """Replace the scenario and reset; returns the push id floor as :meth:`reset`.
+
+        A scenario from the network (``trusted=False``) can narrow where pushes may go, never
+        widen it.
+        """
         with self.lock:
-            self.gateway.load(scenario)
+            self.gateway.load(scenario, trusted=trusted)
             self._errors.clear()
             return self.gateway.outbox.last_id
 
@@ -157,42 +174,44 @@ class Runtime:
         """Stop sending pushes (the fake's state stays readable)."""
         self.push_sender.close()
 
-    # -- views (the admin API's JSON shapes) ----------------------------------------------
+    # -- views (the admin API's JSON shapes, a page at a time; ``limit=None``: all) -------
 
     def clock(self) -> dict[str, Any]:
         """``{"now": unix_time, "frozen": bool}``."""
         with self.lock:
             return self.gateway.clock_json()
 
-    def messages(self) -> list[dict[str, Any]]:
-        """Every accepted message, oldest first."""
+    def messages(self, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
+        """Accepted messages, oldest first: ``{"messages": [...], "page": {...}}``."""
         with self.lock:
-            return self.gateway.messages_json()
+            return views.messages(self.gateway, offset, limit)
 
-    def journal(self) -> dict[str, Any]:
-        """The request journal with its bounds."""
+    def journal(
+        self, offset: int = 0, limit: int | None = None, after: int | None = None
+    ) -> dict[str, Any]:
+        """The request journal with its bounds; ``after`` a ``seq`` to start past."""
         with self.lock:
-            return self.gateway.journal_json()
+            return views.journal(self.gateway, offset, limit, after)
 
-    def accounts(self) -> list[dict[str, Any]]:
+    def accounts(self, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
         """Every account with its balance."""
         with self.lock:
-            return self.gateway.accounts_json()
+            return views.accounts(self.gateway, offset, limit)
 
     def rules(self) -> dict[str, Any]:
         """The scenario's rules with their counters, and those that never fired."""
         with self.lock:
             return self.gateway.rules.to_json()
 
-    def pushes(self) -> dict[str, Any]:
+    def pushes(self, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
         """Every push with its attempts."""
         with self.lock:
-            return self.gateway.pushes_json()
+            return views.pushes(self.gateway, offset, limit)
 
-    def inbound(self) -> list[dict[str, Any]]:
+    def inbound(self, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
         """Every inbound message part injected."""
         with self.lock:
-            return [part.to_json() for part in self.gateway.inbound]
+            return views.inbound(self.gateway, offset, limit)
 
     # -- the push sender's side ------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qsl
 
 from .accounts import Account, AccountBook
 from .batches import BatchStore
@@ -95,11 +96,22 @@ class Gateway:
 
     # -- state ---------------------------------------------------------------------------
 
-    def load(self, scenario: Scenario) -> None:
-        """Replace the scenario and reset to its initial state."""
+    def load(self, scenario: Scenario, *, trusted: bool = True) -> None:
+        """Replace the scenario and reset to its initial state.
+
+        A ``trusted`` scenario comes from whoever runs the fake (its command line, the test's
+        own code): its ``allowed_hosts`` widen where pushes may go. An untrusted one (put
+        through the admin API) can only narrow that set, never widen it.
+        """
         self.scenario = scenario
         # Per scenario, not per reset: resets stay cheap (the pytest fixture resets every test).
-        self._policy = HostPolicy((*LOOPBACK_HOSTS, *scenario.allowed_hosts, *self._extra_hosts))
+        listed = HostPolicy((*LOOPBACK_HOSTS, *scenario.allowed_hosts, *self._extra_hosts))
+        if trusted:
+            self._operator_policy = self._policy = listed
+        elif scenario.allowed_hosts:
+            self._policy = self._operator_policy.within(listed)
+        else:
+            self._policy = self._operator_policy
         self.reset()
 
     def reset(self) -> None:
@@ -540,34 +552,24 @@ class Gateway:
         account.balance += voucher.credit
         return True
 
-    # -- admin views ---------------------------------------------------------------------
-
-    def message_list(self) -> list[Message]:
-        """Every accepted message, in acceptance order (after bringing statuses up to date)."""
-        self.tick()
-        return list(self.messages.values())
-
-    def messages_json(self) -> list[dict[str, Any]]:
-        """Every accepted message as the admin API shows it."""
-        return [message.to_json() for message in self.message_list()]
-
-    def accounts_json(self) -> list[dict[str, Any]]:
-        """Every account as the admin API shows it."""
-        return [account.to_json() for account in self.accounts.all()]
+    # -- the admin API's listings live in .views; the clock's is small ---------------------
 
     def clock_json(self) -> dict[str, Any]:
         """The clock as the admin API shows it."""
         return {"now": self.clock.now(), "frozen": self.clock.frozen}
 
-    def journal_json(self) -> dict[str, Any]:
-        """The request journal as the admin API shows it."""
-        return {
-            "limit": self.journal.limit,
-            "char_limit": self.journal.char_limit,
-            "total": self.journal.total,
-            "requests": [entry.to_json() for entry in self.journal.entries()],
-        }
-
-    def pushes_json(self) -> dict[str, Any]:
-        """Every push with its attempts, as the admin API shows it."""
-        return {"pushes": [push.to_json() for push in self.outbox.all()]}
+    def journal_refusal(
+        self, method: str, path: str, query: str, client_ip: str, status: int, reason: str
+    ) -> None:
+        """Journal a request refused before it reached the fake (the admin API's door)."""
+        params = dict(parse_qsl(query, keep_blank_values=True, encoding="latin-1"))
+        self.journal.record(
+            time=self.tick(),
+            method=method,
+            path=path,
+            command="",
+            params=params,
+            client_ip=client_ip,
+            status=status,
+            body=reason,
+        )

@@ -32,9 +32,13 @@ class HostPolicy:
     widen the policy).
     """
 
-    __slots__ = ("_names", "_networks")
+    __slots__ = ("_also", "_names", "_networks")
 
-    def __init__(self, allowed: Iterable[str] = LOOPBACK_HOSTS) -> None:
+    def __init__(
+        self, allowed: Iterable[str] = LOOPBACK_HOSTS, *, also: HostPolicy | None = None
+    ) -> None:
+        #: Another policy a URL must satisfy too (see :meth:`within`).
+        self._also = also
         self._names: set[str] = set()
         self._networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
         for entry in allowed:
@@ -43,8 +47,16 @@ class HostPolicy:
             except ValueError:
                 self._names.add(entry.lower().rstrip("."))
 
+    def within(self, other: HostPolicy) -> HostPolicy:
+        """A policy that allows what both this one and ``other`` allow."""
+        narrowed = HostPolicy((), also=other)
+        narrowed._names, narrowed._networks = self._names, self._networks
+        return narrowed
+
     def allows(self, url: str) -> bool:
         """True when ``url`` is http(s) to an allowed host."""
+        if self._also is not None and not self._also.allows(url):
+            return False
         try:
             parts = urlsplit(url)
             host = parts.hostname

@@ -3,146 +3,131 @@
 Why not werkzeug's development server: it closes every connection (no keep-alive by default)
 and its ``shutdown()`` waits for a 0.5 s poll. This server keeps connections alive, wakes its
 accept loop through a socket pair so that :meth:`WSGIServer.shutdown` returns at once, and
-executes the :class:`~.wire.BrokenReply` an app returns (scripted transport faults). Whatever
-a client sends, an HTTP error and a close is the worst it gets: nothing raises out of a
-connection's thread.
+executes the :class:`~.wire.BrokenReply` an app returns (scripted transport faults). Requests
+are framed by :mod:`.framing` (llhttp, with this server's rules on top).
+
+Every resource is bounded (:class:`~.wire.Limits`): connections at once (one more gets a fast
+503), the time a request's head and its body may take (408), the time an idle connection is
+kept. When the process runs out of file descriptors, the accept loop backs off instead of
+spinning. Whatever a client sends, an HTTP error and a close is the worst it gets: nothing
+raises out of a connection's thread.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
+import select
 import selectors
 import socket
 import struct
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
-from .request_head import BadRequest, RequestHead, read_request
-from .wire import BREAKS_REPLIES, MAX_BODY, BrokenReply
+from .framing import BadRequest, Phase, Request, RequestReader
+from .wire import BREAKS_REPLIES, BrokenReply, Limits
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
-#: Seconds an idle keep-alive connection is kept open.
-IDLE_TIMEOUT = 75.0
-
 #: Headers the server consumes: the body reaches the app de-chunked and measured.
 _BODY_HEADERS = ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH", "HTTP_TRANSFER_ENCODING")
+#: accept() errors that mean "no resources now" (back off), not "this one client failed".
+_EXHAUSTED = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
+#: The accept loop's back-off when resources run out: from the first to the last, doubling.
+_BACKOFF_FIRST, _BACKOFF_LAST = 0.01, 1.0
+#: Characters no header line may carry: the app's headers are checked before they are sent.
+_FORBIDDEN_IN_HEADERS = frozenset("\r\n\x00")
+_RECV_SIZE = 65536
 
 
 class _Connection:
     """One client connection: read each request, answer it through WSGI, until it closes."""
 
-    def __init__(self, sock: socket.socket, address: Any, server: _ConnectionOwner) -> None:
-        self.connection = sock
+    def __init__(self, sock: socket.socket, address: Any, server: WSGIServer) -> None:
+        self.sock = sock
         self.client_address = address
         self.server = server
-        self.rfile: BinaryIO = sock.makefile("rb")
-        self.close_connection = True
+        self.limits = server.limits
 
     def serve(self) -> None:
-        """Answer requests until the client or the server closes the connection."""
-        self.connection.settimeout(IDLE_TIMEOUT)
-        try:
-            while True:
-                self.close_connection = True
-                self._handle_one_request()
-                if self.close_connection:
-                    return
-        except (TimeoutError, ConnectionError, OSError):
-            return
-        finally:
-            self.rfile.close()
-
-    def _handle_one_request(self) -> None:
-        try:
-            request = read_request(self.rfile)
-            if request is None:
+        """Answer requests until the client or the server closes the connection, or a deadline
+        passes: the idle time between requests, or a head or body that takes too long."""
+        reader = RequestReader(self.limits)
+        sock = self.sock
+        seen = (reader.phase, reader.started)
+        deadline: float | None = None
+        while not reader.closed:
+            if (reader.phase, reader.started) != seen:
+                seen = (reader.phase, reader.started)
+                deadline = self._deadline(reader.phase)
+            timeout = self.limits.idle_timeout if deadline is None else deadline - time.monotonic()
+            try:
+                if timeout <= 0:
+                    raise TimeoutError
+                sock.settimeout(timeout)
+                data = sock.recv(_RECV_SIZE)
+            except TimeoutError:
+                if reader.phase is not Phase.IDLE:
+                    self._send_error(HTTPStatus.REQUEST_TIMEOUT, "the request took too long")
                 return
-            self.close_connection = not request.keep_alive
-            if (
-                request.first.get("expect", "").lower() == "100-continue"
-                and request.version >= "HTTP/1.1"
-            ):
-                self.connection.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-            body, too_large = self._read_body(request)
-        except BadRequest as error:
-            self._send_error(error.status, error.method)
-            return
-        self._run_wsgi(request, body, too_large)
+            if not data:
+                return  # the client went away: a request it did not finish is never run
+            try:
+                requests = reader.feed(data)
+            except BadRequest as error:
+                self._send_error(error.status, error.reason, error.method)
+                return
+            if reader.wants_continue and reader.phase is Phase.BODY:
+                reader.wants_continue = False
+                sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            for request in requests:
+                if not self._run_wsgi(request):
+                    return
 
-    def _send_error(self, status: HTTPStatus, method: str) -> None:
-        self.close_connection = True
-        body = f"{status.value} {status.phrase}".encode()
+    def _deadline(self, phase: Phase) -> float | None:
+        if phase is Phase.HEAD:
+            return time.monotonic() + self.limits.head_timeout
+        if phase is Phase.BODY:
+            return time.monotonic() + self.limits.body_timeout
+        return None
+
+    def _send_error(self, status: HTTPStatus, reason: str, method: str = "") -> None:
+        body = f"{status.value} {status.phrase}: {reason}\n".encode("latin-1", "replace")
         head = (
             f"HTTP/1.1 {status.value} {status.phrase}\r\n"
             "Content-Type: text/plain; charset=utf-8\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         ).encode("latin-1")
-        self.connection.sendall(head if method == "HEAD" else head + body)
+        with contextlib.suppress(OSError):
+            self.sock.settimeout(self.limits.idle_timeout)
+            self.sock.sendall(head if method == "HEAD" else head + body)
 
-    def _read_body(self, request: RequestHead) -> tuple[bytes, bool]:
-        """The request body, de-chunked; (b"", True) when it is larger than MAX_BODY."""
-        rfile = self.rfile
-        if request.first.get("transfer-encoding", "").lower() == "chunked":
-            chunks = []
-            size = 0
-            while True:
-                line = rfile.readline(1024)
-                size_field = line.split(b";", 1)[0].strip()
-                # Hex digits only: int() would also take "-1" or "+1_0", and a negative size
-                # would read the socket to its end, past every limit.
-                if (
-                    not size_field
-                    or size_field.strip(b"0123456789abcdefABCDEF")
-                    or len(size_field) > 8
-                ):
-                    raise BadRequest(HTTPStatus.BAD_REQUEST, request.method)
-                length = int(size_field, 16)
-                if length == 0:
-                    while rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
-                    break
-                size += length
-                if size > MAX_BODY:
-                    self.close_connection = True
-                    return b"", True
-                chunks.append(rfile.read(length))
-                rfile.readline(3)
-            return b"".join(chunks), False
-        declared = request.first.get("content-length") or "0"
-        if not declared.isascii() or not declared.isdigit() or len(declared) > 12:
-            raise BadRequest(HTTPStatus.BAD_REQUEST, request.method)  # not a length at all
-        length = int(declared)
-        if length > MAX_BODY:
-            self.close_connection = True  # the unread body would poison the next request
-            return b"", True
-        return (rfile.read(length) if length else b""), False
-
-    def _environ(self, request: RequestHead, body: bytes, too_large: bool) -> dict[str, Any]:
-        target = request.target
-        if "://" in target.split("?", 1)[0]:  # absolute-form request target
-            target = "/" + target.split("://", 1)[1].partition("/")[2]
-        path, _, query = target.partition("?")
+    def _environ(self, request: Request) -> dict[str, Any]:
+        path = request.path
+        if path.startswith(b"//"):
+            path = b"/" + path.lstrip(b"/")  # never a scheme-relative path
         host, port = self.server.server_address[:2]
         client = self.client_address
+        body = request.body
         environ: dict[str, Any] = {
             "REQUEST_METHOD": request.method,
             "SCRIPT_NAME": "",
             "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
-            "QUERY_STRING": query,
+            "QUERY_STRING": request.query.decode("latin-1"),
             "SERVER_NAME": str(host),
             "SERVER_PORT": str(port),
-            "SERVER_PROTOCOL": request.version,
+            "SERVER_PROTOCOL": f"HTTP/{request.version}",
             "REMOTE_ADDR": client[0] if client else "",
             "REMOTE_PORT": str(client[1]) if client else "",
-            "CONTENT_TYPE": request.first.get("content-type", ""),
-            "CONTENT_LENGTH": str(MAX_BODY + 1) if too_large else str(len(body)),
+            "CONTENT_TYPE": request.header("content-type") or "",
+            "CONTENT_LENGTH": str(self.limits.max_body + 1 if request.too_large else len(body)),
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(body),
@@ -159,8 +144,9 @@ class _Connection:
             environ[key] = f"{environ[key]},{value}" if key in environ else value
         return environ
 
-    def _run_wsgi(self, request: RequestHead, body: bytes, too_large: bool) -> None:
-        environ = self._environ(request, body, too_large)
+    def _run_wsgi(self, request: Request) -> bool:
+        """Answer one request; False when the connection must close after it."""
+        environ = self._environ(request)
         response: list[Any] = []
 
         def start_response(
@@ -179,7 +165,12 @@ class _Connection:
         status, headers = response
         if isinstance(result, BrokenReply):
             self._break_reply(result, status, headers)
-            return
+            return False
+        if any(_FORBIDDEN_IN_HEADERS.intersection(text) for pair in headers for text in pair):
+            # The app tried to write a line break into the head (response splitting).
+            self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, "the app sent a broken header")
+            return False
+        keep_alive = request.keep_alive
         lines = [f"HTTP/1.1 {status}\r\n"]
         has_length = False
         for name, value in headers:
@@ -188,18 +179,19 @@ class _Connection:
             lines.append(f"{name}: {value}\r\n")
         if not has_length:
             lines.append(f"Content-Length: {len(payload)}\r\n")
-        if self.close_connection:
+        if not keep_alive:
             lines.append("Connection: close\r\n")
         lines.append("\r\n")
         head = "".join(lines).encode("latin-1")
-        self.connection.sendall(head if request.method == "HEAD" else head + payload)
+        self.sock.settimeout(self.limits.idle_timeout)
+        self.sock.sendall(head if request.method == "HEAD" else head + payload)
+        return keep_alive
 
     def _break_reply(
         self, broken: BrokenReply, status: str, headers: list[tuple[str, str]]
     ) -> None:
         """Execute a scripted transport fault; the connection never survives one."""
-        self.close_connection = True
-        sock = self.connection
+        sock = self.sock
         fault = broken.mode
         if fault == "reset":
             # Linger 0: close() sends a TCP RST instead of a FIN.
@@ -217,29 +209,29 @@ class _Connection:
             )
             sock.sendall(head.encode("latin-1") + payload[: len(payload) // 2])
         elif fault == "hang":
-            # Say nothing; wait for the client to give up (or the server to stop).
-            sock.settimeout(None)
-            try:
-                while sock.recv(65536):
+            # Say nothing until the client gives up, the server stops, or the idle time
+            # runs out (a hang still holds one of the server's connections).
+            sock.settimeout(self.limits.idle_timeout)
+            with contextlib.suppress(OSError):
+                while sock.recv(_RECV_SIZE):
                     pass
-            except OSError:
-                pass
         # "empty": close without a byte.
 
 
-class _ConnectionOwner:
-    """What the handler needs from its server (typed for mypy)."""
-
-    app: WSGIApplication
-    server_address: tuple[Any, ...]
-
-
-class WSGIServer(_ConnectionOwner):
+class WSGIServer:
     """A threaded HTTP/1.1 server for one WSGI app: a thread per connection, keep-alive."""
 
-    def __init__(self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        app: WSGIApplication,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        limits: Limits | None = None,
+    ) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.app = app
+        self.limits = limits or Limits()
         self.socket = socket.create_server((host, port), family=family, backlog=1024)
         self.socket.setblocking(False)
         self.server_address = self.socket.getsockname()
@@ -248,6 +240,11 @@ class WSGIServer(_ConnectionOwner):
         self._stopped = threading.Event()
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._backoff = 0.0
+        #: Connections refused at the connection limit, and accept() failures for lack of
+        #: resources (file descriptors, memory), since the server started.
+        self.refused = 0
+        self.exhausted = 0
 
     @property
     def host(self) -> str:
@@ -265,6 +262,12 @@ class WSGIServer(_ConnectionOwner):
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    @property
+    def connections(self) -> int:
+        """Connections open now."""
+        with self._lock:
+            return len(self._connections)
+
     def serve_forever(self) -> None:
         """Accept connections until :meth:`shutdown`."""
         selector = selectors.DefaultSelector()
@@ -272,6 +275,12 @@ class WSGIServer(_ConnectionOwner):
         selector.register(self._wake_r, selectors.EVENT_READ)
         try:
             while not self._stopping.is_set():
+                if self._backoff:
+                    # Out of resources: wait (for the back-off, or shutdown) before trying
+                    # again, instead of spinning on a listening socket that stays readable.
+                    ready, _, _ = select.select([self._wake_r], [], [], self._backoff)
+                    if ready:
+                        return
                 for key, _ in selector.select():
                     if key.fileobj is self._wake_r:
                         return
@@ -285,18 +294,40 @@ class WSGIServer(_ConnectionOwner):
             conn, address = self.socket.accept()
         except (BlockingIOError, InterruptedError):
             return
-        except OSError:
-            return  # e.g. the peer reset the connection before we accepted it
+        except OSError as error:
+            if error.errno in _EXHAUSTED:
+                self.exhausted += 1
+                self._backoff = min(max(self._backoff * 2, _BACKOFF_FIRST), _BACKOFF_LAST)
+            return  # else: e.g. the peer reset the connection before we accepted it
+        self._backoff = 0.0
+        with self._lock:
+            full = len(self._connections) >= self.limits.max_connections
+            if not full:
+                self._connections.add(conn)
+        if full:
+            self._refuse(conn)
+            return
         conn.setblocking(True)
         if conn.family in (socket.AF_INET, socket.AF_INET6):
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        with self._lock:
-            self._connections.add(conn)
         thread = threading.Thread(
             target=self._serve_connection, args=(conn, address), name="fake-clickatell-conn"
         )
         thread.daemon = True
         thread.start()
+
+    def _refuse(self, conn: socket.socket) -> None:
+        """At the connection limit: a 503 if the socket takes it at once, then close."""
+        self.refused += 1
+        body = b"503 Service Unavailable: too many connections\n"
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Retry-After: 1\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode("latin-1")
+        with contextlib.suppress(OSError):
+            conn.send(head + body)  # non-blocking: never waits on this client
+        with contextlib.suppress(OSError):
+            conn.close()
 
     def _serve_connection(self, conn: socket.socket, address: Any) -> None:
         try:

@@ -37,3 +37,24 @@ class BrokenReply:
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(())
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one connection and one request may take; beyond each, an HTTP error and a close."""
+
+    #: Connections open at once; one more gets a fast 503 and is closed.
+    max_connections: int = 512
+    #: Seconds from a request's first byte to the end of its head (slow heads get 408).
+    head_timeout: float = 10.0
+    #: Seconds from the end of a request's head to the end of its body (408).
+    body_timeout: float = 30.0
+    #: Seconds an idle keep-alive connection is kept open between requests.
+    idle_timeout: float = 75.0
+    #: Largest request body read; a larger one is answered without being read.
+    max_body: int = MAX_BODY
+    #: Longest request target (a GET may carry a long message and 300 recipients): 414.
+    max_target: int = 1024 * 1024
+    #: Longest header line, and most header lines per request: 431.
+    max_header_line: int = 65536
+    max_headers: int = 100

@@ -51,13 +51,15 @@ class LocalBackend:
         return self._runtime.move_clock(advance=advance, set=set, freeze=freeze)
 
     def messages(self) -> list[dict[str, Any]]:
-        return self._runtime.messages()
+        messages: list[dict[str, Any]] = self._runtime.messages()["messages"]
+        return messages
 
     def journal(self) -> dict[str, Any]:
         return self._runtime.journal()
 
     def accounts(self) -> list[dict[str, Any]]:
-        return self._runtime.accounts()
+        accounts: list[dict[str, Any]] = self._runtime.accounts()["accounts"]
+        return accounts
 
     def rules(self) -> list[dict[str, Any]]:
         rules: list[dict[str, Any]] = self._runtime.rules()["rules"]

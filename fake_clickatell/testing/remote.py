@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from ..app.errors import RecordedError
 from ..core.clock import ClockError
+from ..core.paging import MAX_PAGE
 from ..scenario import ScenarioError
 from .scenarios import LoadedScenario
 
@@ -22,10 +23,12 @@ class RemoteBackend:
     """An already running ``fake-clickatell serve``, driven over its JSON admin API.
 
     Each call opens its own connection: admin calls are few, and a fresh connection is never
-    a stale keep-alive one (retrying a POST on one could apply it twice).
+    a stale keep-alive one (retrying a POST on one could apply it twice). ``token`` is the
+    server's admin token (needed when it listens on anything but loopback). Listings are read
+    page by page to the end, so nothing is missed however much the fake holds.
     """
 
-    def __init__(self, url: str, *, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, *, timeout: float = 10.0, token: str | None = None) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise RemoteBackendError(f"expected an http:// or https:// URL, got {url!r}")
@@ -34,6 +37,7 @@ class RemoteBackend:
         self._parts = parts
         self._prefix = parts.path.rstrip("/")
         self._timeout = timeout
+        self._token = token
 
     def _call(
         self, method: str, path: str, body: bytes | None = None, content_type: str = ""
@@ -44,6 +48,8 @@ class RemoteBackend:
         )
         conn = factory(parts.hostname or "", parts.port, timeout=self._timeout)
         headers = {"Content-Type": content_type} if content_type else {}
+        if self._token is not None:
+            headers["Authorization"] = f"Bearer {self._token}"
         try:
             conn.request(method, self._prefix + path, body=body, headers=headers)
             response = conn.getresponse()
@@ -126,17 +132,34 @@ class RemoteBackend:
         )
         return state
 
+    def _all(self, path: str, key: str, method: str = "GET") -> list[dict[str, Any]]:
+        """Every item of a listing, page after page (``MAX_PAGE`` at a time)."""
+        items: list[dict[str, Any]] = []
+        offset: int | None = 0
+        while offset is not None:
+            page = self._ok(method, f"{path}?offset={offset}&limit={MAX_PAGE}")
+            items.extend(page[key])
+            offset = page["page"]["next_offset"]
+        return items
+
     def messages(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._ok("GET", "/__admin/messages")["messages"]
-        return result
+        return self._all("/__admin/messages", "messages")
 
     def journal(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._ok("GET", "/__admin/requests")
-        return result
+        # By seq, not offset: the journal drops its oldest entries as new ones come in.
+        first: dict[str, Any] = self._ok("GET", f"/__admin/requests?limit={MAX_PAGE}")
+        requests = first["requests"]
+        while first["page"]["next_offset"] is not None and requests:
+            first = self._ok(
+                "GET", f"/__admin/requests?after={requests[-1]['seq']}&limit={MAX_PAGE}"
+            )
+            if not first["requests"]:
+                break
+            requests.extend(first["requests"])
+        return {**first, "requests": requests}
 
     def accounts(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._ok("GET", "/__admin/accounts")["accounts"]
-        return result
+        return self._all("/__admin/accounts", "accounts")
 
     def rules(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._ok("GET", "/__admin/rules")["rules"]
@@ -155,10 +178,8 @@ class RemoteBackend:
 
     def pushes(self, *, flush: bool = False) -> list[dict[str, Any]]:
         if flush:
-            result: list[dict[str, Any]] = self._ok("POST", "/__admin/callbacks/flush")["pushes"]
-            return result
-        listed: list[dict[str, Any]] = self._ok("GET", "/__admin/callbacks")["pushes"]
-        return listed
+            self._ok("POST", "/__admin/callbacks/flush?limit=1")
+        return self._all("/__admin/callbacks", "pushes")
 
     def send_mo(self, payload: Mapping[str, str]) -> list[str]:
         ids: list[str] = self._ok("POST", "/__admin/mo", dict(payload), errors={400: ValueError})[
