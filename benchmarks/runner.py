@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import breakdown, coldstart, fixtures, gcpause, memory, profile, rules, throughput
+from . import breakdown, coldstart, fixtures, framing, gcpause, memory, profile, rules, throughput
 from .config import Config
 from .machine import describe_machine, load_average, plan_pinning
 from .stats import Report
@@ -22,6 +22,7 @@ from .wrk import WRK_MISSING, find_wrk
 SUITES: dict[str, Callable[[Report, Config], None]] = {
     "throughput": throughput.run,
     "breakdown": breakdown.run,
+    "framing": framing.run,
     "gc": gcpause.run,
     "coldstart": coldstart.run,
     "fixtures": fixtures.run,

@@ -12,10 +12,12 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from ._version import __version__
+from .app.access import AdminAccess
 from .app.factory import create_wsgi_app
 from .core.scenario_model import DEFAULT_SCENARIO
 from .server.gc_policy import freeze_long_lived_objects
 from .server.http_server import WSGIServer
+from .server.wire import Limits
 
 if TYPE_CHECKING:
     from .core.scenario_model import Scenario
@@ -39,9 +41,21 @@ def _serve(args: argparse.Namespace) -> int:
         except ScenarioError as error:
             print(f"fake-clickatell: {error}", file=sys.stderr)
             return 2
-    app = create_wsgi_app(scenario, log=None if args.quiet else _log, allowed_hosts=args.allow_host)
+    access = AdminAccess.for_bind(args.host, args.admin_token, args.admin_host)
+    app = create_wsgi_app(
+        scenario,
+        log=None if args.quiet else _log,
+        allowed_hosts=args.allow_host,
+        access=access,
+    )
+    limits = Limits(
+        max_connections=args.max_connections,
+        head_timeout=args.head_timeout,
+        body_timeout=args.body_timeout,
+        idle_timeout=args.idle_timeout,
+    )
     try:
-        server = WSGIServer(app, args.host, args.port)
+        server = WSGIServer(app, args.host, args.port, limits=limits)
     except OSError as error:
         print(
             f"fake-clickatell: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr
@@ -59,6 +73,13 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, stop)
     mode = f"scenario {scenario.source}" if args.scenario else "open mode: any credentials"
     print(f"fake-clickatell {__version__} serving on {server.url} ({mode})", flush=True)
+    if access.token is not None:
+        given = "given with --admin-token" if args.admin_token else "made for this run"
+        print(
+            f"admin API and web pages need a token ({given}): 'Authorization: Bearer"
+            f" {access.token}', or open {server.url}/?token={access.token} in a browser",
+            flush=True,
+        )
     freeze_long_lived_objects()
     try:
         server.serve_forever()
@@ -115,6 +136,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--scenario", metavar="FILE", help="a scenario YAML file to load")
     serve.add_argument("--quiet", action="store_true", help="do not log each request")
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="the token the admin API asks for; needed (and made up when not given) on any"
+        " address but loopback",
+    )
+    serve.add_argument(
+        "--admin-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name the admin API answers to (the Host header) besides loopback names and IP"
+        " addresses, e.g. the service name in a compose file; repeat for more",
+    )
+    defaults = Limits()
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=defaults.max_connections,
+        metavar="N",
+        help=f"connections open at once; one more gets 503 (default {defaults.max_connections})",
+    )
+    serve.add_argument(
+        "--head-timeout",
+        type=float,
+        default=defaults.head_timeout,
+        metavar="SECONDS",
+        help=f"time a request's head may take (default {defaults.head_timeout:g})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=defaults.body_timeout,
+        metavar="SECONDS",
+        help=f"time a request's body may take (default {defaults.body_timeout:g})",
+    )
+    serve.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=defaults.idle_timeout,
+        metavar="SECONDS",
+        help=f"time an idle connection is kept open (default {defaults.idle_timeout:g})",
+    )
     serve.add_argument(
         "--allow-host",
         action="append",

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 #: The environment variable that selects a running fake, like ``--clickatell-url``.
 URL_ENV = "FAKE_CLICKATELL_URL"
+#: The environment variable with that fake's admin token, like ``--clickatell-admin-token``.
+TOKEN_ENV = "FAKE_CLICKATELL_ADMIN_TOKEN"
 MARKER = "clickatell_scenario"
 INI_SCENARIO = "clickatell_scenario"
 
@@ -45,6 +47,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=(
             "drive an already running fake-clickatell at URL over its admin API instead of"
             f" starting one in this process (default: ${URL_ENV})"
+        ),
+    )
+    group.addoption(
+        "--clickatell-admin-token",
+        dest="clickatell_admin_token",
+        metavar="TOKEN",
+        default=None,
+        help=(
+            "the admin token of the fake at --clickatell-url (needed when it listens on"
+            f" anything but loopback; default: ${TOKEN_ENV})"
         ),
     )
     parser.addini(
@@ -105,7 +117,8 @@ def clickatell_server(
             )
         problem = ""
         try:
-            backend = RemoteBackend(url)
+            token = config.getoption("clickatell_admin_token") or os.environ.get(TOKEN_ENV)
+            backend = RemoteBackend(url, token=token)
             backend.ping()
         except RemoteBackendError as error:
             problem = str(error)

@@ -77,7 +77,7 @@ BROKEN = [
     ("- just\n- a list\n", "b.yaml: expected a mapping at the top level, got a list"),
     (
         "acounts: []\n",
-        "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits, routes, recipients, rules, vouchers, allowed_hosts, callback, mo",
+        "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits, open_accounts, routes, recipients, rules, vouchers, allowed_hosts, callback, mo",
     ),
     ("accounts: {api_id: 1}\n", "b.yaml: accounts: expected a list, got a mapping"),
     (
@@ -148,6 +148,14 @@ BROKEN = [
     (
         "recipient_limits: {get: 0}\n",
         "b.yaml: recipient_limits.get: expected an integer >= 1, got 0",
+    ),
+    (
+        "open_accounts: {max_accounts: 0}\n",
+        "b.yaml: open_accounts.max_accounts: expected an integer from 1 to 1000000, got 0",
+    ),
+    (
+        "open_accounts: {max_key: 5}\n",
+        "b.yaml: open_accounts.max_key: unknown key; expected one of max_key_length, max_accounts",
     ),
     ("session_ttl: .inf\n", "b.yaml: session_ttl: expected a number > 0 and <= 31536000, got inf"),
     ("seed: 1\nseed: 2\n", "b.yaml: line 2, column 1: invalid YAML: duplicate key 'seed'"),

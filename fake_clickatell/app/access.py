@@ -23,10 +23,10 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
 if TYPE_CHECKING:
@@ -124,22 +124,28 @@ def cross_site(environ: WSGIEnvironment) -> bool:
     return not rest or rest.rstrip("/") != host
 
 
-Refusal = Callable[["WSGIEnvironment", int, str], None]
+class Door(Protocol):
+    """What the guard reads and tells: the access in force now, and each refusal."""
+
+    access: AdminAccess
+
+    def refused(self, environ: Mapping[str, Any], status: int, reason: str) -> None:
+        """A request was refused at the door with ``status``, for ``reason``."""
 
 
 class AdminGuard:
     """WSGI middleware: passes a request to ``app`` only through the admin API's door.
 
-    ``refused(environ, status, reason)`` is told about each refusal (the runtime journals it).
+    The door (the runtime) holds the access in force, so a server bound later can tighten it,
+    and is told about each refusal (it journals them).
     """
 
-    def __init__(self, app: WSGIApplication, access: AdminAccess, refused: Refusal) -> None:
+    def __init__(self, app: WSGIApplication, door: Door) -> None:
         self.app = app
-        self.access = access
-        self.refused = refused
+        self.door = door
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        access = self.access
+        access = self.door.access
         method = environ.get("REQUEST_METHOD", "GET")
         host = environ.get("HTTP_HOST")
         if not access.host_allowed(host):
@@ -164,7 +170,7 @@ class AdminGuard:
 
     def _link_token(self, environ: WSGIEnvironment) -> str | None:
         """The token of a sign-in link (``GET /?token=...``), if this is one."""
-        if self.access.token is None or environ.get("REQUEST_METHOD") != "GET":
+        if self.door.access.token is None or environ.get("REQUEST_METHOD") != "GET":
             return None
         if environ.get("PATH_INFO") != "/":
             return None
@@ -177,12 +183,13 @@ class AdminGuard:
     def _sign_in(
         self, environ: WSGIEnvironment, start_response: StartResponse, token: str
     ) -> Iterable[bytes]:
-        assert self.access.token is not None
-        if not hmac.compare_digest(token.encode(), self.access.token.encode()):
+        expected = self.door.access.token
+        assert expected is not None
+        if not hmac.compare_digest(token.encode(), expected.encode()):
             reason = "the link's token is not this server's"
             return self._refuse(environ, start_response, 401, "Unauthorized", reason)
         body = b"Signed in: this browser may now use the fake's admin pages.\n"
-        cookie = f"{COOKIE}={self.access.token}; Path=/; HttpOnly; SameSite=Strict"
+        cookie = f"{COOKIE}={expected}; Path=/; HttpOnly; SameSite=Strict"
         start_response(
             "200 OK",
             [
@@ -203,7 +210,7 @@ class AdminGuard:
         phrase: str,
         reason: str,
     ) -> Iterable[bytes]:
-        self.refused(environ, status, reason)
+        self.door.refused(environ, status, reason)
         body = f"{status} {phrase}: {reason}\n".encode()
         start_response(
             f"{status} {phrase}",

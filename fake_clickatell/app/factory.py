@@ -44,10 +44,9 @@ def create_app(
     callbacks and MO pushes may go (loopback always may); ``access`` guards the admin API (by
     default: no token, loopback names and addresses only, no cross-site changes).
     """
-    runtime = _new_runtime(scenario, gateway, time_source, log, allowed_hosts)
+    runtime = _new_runtime(scenario, gateway, time_source, log, allowed_hosts, access)
     app = _admin_app(runtime)
-    guarded = AdminGuard(app.wsgi_app, access or AdminAccess(), runtime.refused)
-    app.wsgi_app = ApiAdapter(runtime, guarded)  # type: ignore[method-assign]
+    app.wsgi_app = ApiAdapter(runtime, AdminGuard(app.wsgi_app, runtime))  # type: ignore[method-assign]
     return app
 
 
@@ -65,9 +64,8 @@ def create_wsgi_app(
     It answers the same requests with the same bytes; Flask is imported, and the admin app
     built, when the first request outside the API paths arrives.
     """
-    runtime = _new_runtime(scenario, gateway, time_source, log, allowed_hosts)
-    guarded = AdminGuard(_LazyAdminApp(runtime), access or AdminAccess(), runtime.refused)
-    return ApiAdapter(runtime, guarded)
+    runtime = _new_runtime(scenario, gateway, time_source, log, allowed_hosts, access)
+    return ApiAdapter(runtime, AdminGuard(_LazyAdminApp(runtime), runtime))
 
 
 def _new_runtime(
@@ -76,10 +74,11 @@ def _new_runtime(
     time_source: Callable[[], float],
     log: Callable[[str], None] | None,
     allowed_hosts: Iterable[str],
+    access: AdminAccess | None,
 ) -> Runtime:
     if gateway is None:
         gateway = Gateway(scenario, time_source=time_source, allowed_hosts=allowed_hosts)
-    return Runtime(gateway, log=log)
+    return Runtime(gateway, log=log, access=access or AdminAccess())
 
 
 def _admin_app(runtime: Runtime) -> Flask:

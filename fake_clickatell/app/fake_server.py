@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..core.scenario_model import DEFAULT_SCENARIO, Scenario
 from ..server.http_server import WSGIServer
+from ..server.wire import Limits
+from .access import AdminAccess, is_loopback
 from .factory import create_app
 from .runtime import runtime_of
 
@@ -22,6 +24,10 @@ class FakeServer:
 
         with FakeServer() as fake:
             httpx.get(fake.url + "/http/auth", params={...})
+
+    On any address but loopback, the admin API needs a token: ``admin_token``, or a new one
+    (:attr:`admin_token` tells it). ``admin_hosts`` are names it answers to besides loopback
+    names and addresses; ``limits`` bound connections and requests (:class:`Limits`).
     """
 
     def __init__(
@@ -32,9 +38,16 @@ class FakeServer:
         port: int = 0,
         app: Flask | None = None,
         log: Callable[[str], None] | None = None,
+        admin_token: str | None = None,
+        admin_hosts: Iterable[str] = (),
+        limits: Limits | None = None,
     ) -> None:
         self._owns_app = app is None
         self.app = app or create_app(scenario or DEFAULT_SCENARIO, log=log)
+        runtime = runtime_of(self.app)
+        if admin_token is not None or admin_hosts or not is_loopback(host):
+            runtime.access = AdminAccess.for_bind(host, admin_token, admin_hosts)
+        self._limits = limits
         self._host = host
         self._port = port
         self._server: WSGIServer | None = None
@@ -48,6 +61,11 @@ class FakeServer:
         return self._server.url
 
     @property
+    def admin_token(self) -> str | None:
+        """The token the admin API asks for (``None``: none, on loopback)."""
+        return runtime_of(self.app).access.token
+
+    @property
     def port(self) -> int:
         """The port the server listens on."""
         if self._server is None:
@@ -58,7 +76,7 @@ class FakeServer:
         """Bind and start serving in a daemon thread; returns once connections are accepted."""
         if self._server is not None:
             return self
-        self._server = WSGIServer(self.app, self._host, self._port)
+        self._server = WSGIServer(self.app, self._host, self._port, limits=self._limits)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="fake-clickatell-server", daemon=True
         )

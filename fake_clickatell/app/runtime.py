@@ -19,6 +19,7 @@ from ..core.journal import mask_params, mask_query
 from ..core.outbox import PushResult
 from ..core.request import ApiRequest, Outcome
 from ..core.scenario_model import Scenario
+from .access import AdminAccess
 from .errors import RecordedError
 from .push_sender import DuePushes, PushSender, Send, http_send
 from .request_log import log_line
@@ -43,8 +44,11 @@ class Runtime:
         log: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         send: Send = http_send,
+        access: AdminAccess | None = None,
     ) -> None:
         self.gateway = gateway
+        #: Who may use the admin API (:mod:`.access`); a server bound off loopback tightens it.
+        self.access = access or AdminAccess()
         #: Held around every use of the gateway: each request and each operation is atomic.
         self.lock = threading.Lock()
         #: Where one line per request goes (``None``: nowhere).

@@ -4,7 +4,8 @@ Authentication precedence (reference Part A §4): a request with no api_id, or a
 gets 108; a known api_id with a wrong or missing user or password gets 001. (The gateway then
 refuses a locked-down client address with 007 and a frozen account with 004.) In open mode (a
 scenario with no accounts) every api_id is known and any user and password pass: each distinct
-api_id+user is an account of its own, made on first use.
+api_id+user is an account of its own, made on first use, within the scenario's
+``open_accounts`` bounds (an api_id or user too long, or one account too many, is refused).
 """
 
 from __future__ import annotations
@@ -144,9 +145,18 @@ class AccountBook:
             keys = [key for key in keys if key[1] == user]
         if keys:
             return self._accounts[keys[0]]
-        if self._scenario.strict or user is None:
+        if self._scenario.strict or user is None or not self._may_open(api_id, user):
             return None
         return self._add(AccountSpec(api_id, user, "", balance=self._scenario.default_balance))
+
+    def _may_open(self, api_id: str, user: str) -> bool:
+        """Whether open mode may make an account for these (bounded in length and number)."""
+        limits = self._scenario.open_accounts
+        return (
+            len(api_id) <= limits.max_key_length
+            and len(user) <= limits.max_key_length
+            and len(self._accounts) < limits.max_accounts
+        )
 
     def owning_number(self, number: str) -> Account | None:
         """The account whose two-way numbers include ``number``."""
@@ -165,10 +175,14 @@ class AccountBook:
         if api_id is None:
             return Err.INVALID_API_ID
         if not self._scenario.strict:
+            if len(api_id) > self._scenario.open_accounts.max_key_length:
+                return Err.INVALID_API_ID
             if user is None or password is None:
                 return Err.AUTH_FAILED
             account = self._accounts.get((api_id, user))
             if account is None:
+                if not self._may_open(api_id, user):
+                    return Err.AUTH_FAILED
                 account = self._add(
                     AccountSpec(api_id, user, password, balance=self._scenario.default_balance)
                 )

@@ -243,6 +243,15 @@ class RecipientLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenAccounts:
+    """How far open mode goes: the longest api_id or user it takes (longer: 108 or 001), and
+    the most accounts it makes (more: 001), so no stream of made-up credentials fills memory."""
+
+    max_key_length: int = 64
+    max_accounts: int = 10_000
+
+
+@dataclass(frozen=True, slots=True)
 class ClockSpec:
     """Where the virtual clock starts, and whether it runs."""
 
@@ -263,6 +272,7 @@ class Scenario:
     default_charge: Decimal = Decimal("1")
     lifecycle: tuple[StatusStep, ...] = DEFAULT_LIFECYCLE
     recipient_limits: RecipientLimits = field(default_factory=RecipientLimits)
+    open_accounts: OpenAccounts = field(default_factory=OpenAccounts)
     clock: ClockSpec = field(default_factory=ClockSpec)
     routes: tuple[Route, ...] = ()
     recipients: tuple[RecipientScript, ...] = ()

@@ -22,6 +22,7 @@ from ..core.scenario_model import (
     HttpReply,
     MoSpec,
     NumberPattern,
+    OpenAccounts,
     PatternKind,
     PushFormat,
     PushTarget,
@@ -262,6 +263,19 @@ def _clock(node: Node) -> ClockSpec:
     )
 
 
+def _open_accounts(node: Node) -> OpenAccounts:
+    fields = node.mapping(("max_key_length", "max_accounts"))
+    defaults = OpenAccounts()
+    return OpenAccounts(
+        max_key_length=optional(
+            fields, "max_key_length", lambda n: n.integer(1, 10_000), defaults.max_key_length
+        ),
+        max_accounts=optional(
+            fields, "max_accounts", lambda n: n.integer(1, 1_000_000), defaults.max_accounts
+        ),
+    )
+
+
 def _recipient_limits(node: Node) -> RecipientLimits:
     fields = node.mapping(("get", "post"))
     defaults = RecipientLimits()
@@ -417,8 +431,17 @@ def _http(node: Node) -> HttpReply:
     return HttpReply(
         status=status,
         body=optional(fields, "body", lambda n: n.string(allow_numbers=True, nonempty=False), ""),
-        content_type=optional(fields, "content_type", _text, "text/plain; charset=utf-8"),
+        content_type=optional(fields, "content_type", _header_value, "text/plain; charset=utf-8"),
     )
+
+
+def _header_value(node: Node) -> str:
+    """Text that can stand in an HTTP header: printable ASCII and spaces (a line break would
+    end the header and start another: response splitting)."""
+    text = node.string()
+    if not all(" " <= ch <= "~" or ch == "\t" for ch in text):
+        node.fail("printable ASCII text without line breaks (an HTTP header value)")
+    return text
 
 
 def _quota(node: Node) -> Quota:
@@ -483,6 +506,7 @@ _SECTIONS: dict[str, Callable[[Node], Any]] = {
     "default_charge": _money,
     "lifecycle": _lifecycle,
     "recipient_limits": _recipient_limits,
+    "open_accounts": _open_accounts,
     "routes": _routes,
     "recipients": _recipients,
     "rules": _rules,

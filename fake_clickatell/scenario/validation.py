@@ -21,6 +21,9 @@ from ..core.clock import MAX_TIME
 
 T = TypeVar("T")
 
+#: Characters of a refused value an error message quotes.
+_SHOWN = 80
+
 
 class ScenarioError(ValueError):
     """A scenario that cannot be loaded; the message names file, key path and expectation."""
@@ -41,7 +44,10 @@ def describe(value: object) -> str:
         return "a list"
     if value is None:
         return "nothing (null)"
-    return repr(value)
+    text = repr(value)
+    if len(text) > _SHOWN:  # a refused value is quoted, never echoed whole
+        return f"{text[: _SHOWN - 3]}... ({len(text)} characters)"
+    return text
 
 
 class Node:
