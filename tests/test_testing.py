@@ -233,10 +233,28 @@ def test_assert_sent_failure_lists_what_was_sent_and_what_was_refused(handle: Fa
         "no message matches to='27999000002' text='hello'",
         "sent: 1 message",
         f"  [1] {message.describe()}",
-        "refused: 1 sendmsg request",
+        "refused: 1 sending request",
         "  [1] GET /http/sendmsg api_id='3442105' user='demo' password='********'"
-        " to='+27999000002' text='hello' -> 'ERR: 105, Invalid destination address'",
+        " to='+27999000002' text='hello' -> 'ERR: 105, Invalid destination address'"
+        " (why: '+27999000002' is not an international number: a leading + or 00"
+        " (send the country code and number, digits only))",
     ]
+
+
+def test_a_failure_lists_requests_that_missed_the_api(handle: FakeClickatell):
+    httpx.get(f"{handle.url}/sendmsg", params={**handle.credentials, "to": "27999000001"})
+    with pytest.raises(AssertionError) as failure:
+        handle.assert_sent(to="27999000001")
+    lines = str(failure.value).splitlines()
+    assert lines[:3] == [
+        "no message matches to='27999000001'",
+        "no message was sent",
+        "outside the API: 1 request (wrong base URL?)",
+    ]
+    assert lines[3].startswith(
+        "  [1] GET /sendmsg api_id='3442105' user='demo' password='********' to='27999000001'"
+        " -> '404 Not Found: /sendmsg is not a path of the fake"
+    )
 
 
 def test_a_partly_refused_sendmsg_counts_as_refused(handle: FakeClickatell):
@@ -247,10 +265,12 @@ def test_a_partly_refused_sendmsg_counts_as_refused(handle: FakeClickatell):
     assert lines[1] == "sent: 1 message"
     assert "text='line one\\nline two!!!" in lines[2]
     assert lines[3:] == [
-        "refused: 1 sendmsg request",
+        "refused: 1 sending request",
         "  [1] GET /http/sendmsg api_id='3442105' user='demo' password='********'"
         " to='27999000001,+2799' text='line one\\nline two!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!...'"
-        f" -> 'ID: {handle.messages[0].apimsgid} To: 27999000001\\nERR: 105, Invalid destin...'",
+        f" -> 'ID: {handle.messages[0].apimsgid} To: 27999000001\\nERR: 105, Invalid destin...'"
+        " (why: +2799: '+2799' is not an international number: a leading + or 00"
+        " (send the country code and number, digits only))",
     ]
 
 

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from ..core.commands import Params
 from ..core.endpoints import PATHS, resolve_command
+from ..core.gateway import as_received
 from ..core.request import TEXT_PLAIN, ApiRequest
 from ..core.scenario_model import Fault
 from ..server.wire import BREAKS_REPLIES, MAX_BODY, BreakMode, BrokenReply
@@ -59,10 +60,26 @@ def _reason(status: int) -> str:
         return "Unknown"
 
 
+#: Paths outside the API that belong to the fake itself (the admin API, its web pages): these
+#: go to the guarded fallback app and are not journaled (they would drown what apps sent).
+_OWN_PATHS = ("/__admin/", "/__admin")
+#: The one path of the web pages so far: the sign-in link (``/?token=``).
+_PAGES = frozenset({"/"})
+
+
+def outside_reason(path: str) -> str:
+    """Why a path outside the API is not answered (the 404's body and its journaled reason)."""
+    prefixes = ", ".join(f"/{prefix}/" for prefix in PATHS)
+    return (
+        f"{path} is not a path of the fake: the Clickatell API is under {prefixes}"
+        " (e.g. /http/sendmsg), the admin API under /__admin/"
+    )
+
+
 class ApiAdapter:
     """WSGI middleware: answers ``/http``, ``/http_batch``, ``/utils`` and ``/mms`` itself
-    (every method; anything but a form POST reads the query string only) and hands every
-    other path to ``fallback`` (the admin API)."""
+    (every method; anything but a form POST reads the query string only), hands the admin API
+    and the web pages to ``fallback``, and answers every other path 404, journaled with why."""
 
     def __init__(self, runtime: Runtime, fallback: WSGIApplication) -> None:
         self.runtime = runtime
@@ -72,7 +89,9 @@ class ApiAdapter:
         raw_path: str = environ.get("PATH_INFO", "")
         prefix, _, rest = raw_path[1:].partition("/")
         if not raw_path.startswith("/") or prefix not in PATHS:
-            return self.fallback(environ, start_response)
+            if raw_path.startswith(_OWN_PATHS) or raw_path in _PAGES:
+                return self.fallback(environ, start_response)
+            return self._not_found(environ, start_response, raw_path)
         method: str = environ.get("REQUEST_METHOD", "GET")
         path = raw_path.encode("latin-1").decode("utf-8", "replace")  # as werkzeug shows it
         query: str = environ.get("QUERY_STRING", "")
@@ -87,19 +106,30 @@ class ApiAdapter:
             params = request.params.as_dict() if request is not None else {}
             trace = traceback.format_exc()
             runtime.record_error(error, trace, method=method, path=path, query=query, params=params)
-            return self._reply(start_response, environ, 200, TEXT_PLAIN, _INTERNAL_ERROR)
+            reason = f"the fake failed: {error!r} (GET /__admin/errors has the traceback)"
+            runtime.outside(environ, 200, _INTERNAL_ERROR, reason)
+            return self._respond(start_response, 200, TEXT_PLAIN, _INTERNAL_ERROR.encode())
+        status, shown = as_received(outcome)
+        self._log(environ, status, shown, outcome.reason)
         if outcome.fault is Fault.GARBAGE:
             garbage = outcome.body.encode("latin-1")  # a 200 whose body is random bytes
-            return self._reply(start_response, environ, 200, TEXT_PLAIN, garbage)
+            return self._respond(start_response, 200, TEXT_PLAIN, garbage)
+        body = outcome.body.encode("utf-8")
         if outcome.fault is not None:
             if not environ.get(BREAKS_REPLIES):
                 raise TransportFault(outcome.fault)
-            reply = outcome.body
-            self._reply(start_response, environ, outcome.status, outcome.content_type, reply)
-            return BrokenReply(_BREAKS[outcome.fault], reply.encode("utf-8"))
-        return self._reply(
-            start_response, environ, outcome.status, outcome.content_type, outcome.body
-        )
+            self._respond(start_response, outcome.status, outcome.content_type, body)
+            return BrokenReply(_BREAKS[outcome.fault], body, outcome.cut_at or 0)
+        return self._respond(start_response, outcome.status, outcome.content_type, body)
+
+    def _not_found(
+        self, environ: WSGIEnvironment, start_response: StartResponse, raw_path: str
+    ) -> list[bytes]:
+        path = raw_path.encode("latin-1").decode("utf-8", "replace")
+        reason = outside_reason(path)
+        body = f"404 Not Found: {reason}\n"
+        self.runtime.outside(environ, 404, body, reason)
+        return self._respond(start_response, 404, TEXT_PLAIN, body.encode("utf-8"))
 
     @staticmethod
     def _request(
@@ -126,22 +156,21 @@ class ApiAdapter:
             oversized=oversized,
         )
 
-    def _reply(
-        self,
-        start_response: StartResponse,
-        environ: WSGIEnvironment,
-        status: int,
-        content_type: str,
-        body: str | bytes,
+    @staticmethod
+    def _respond(
+        start_response: StartResponse, status: int, content_type: str, data: bytes
     ) -> list[bytes]:
-        data = body.encode("utf-8") if isinstance(body, str) else body
         start_response(
             f"{status} {_reason(status)}",
             [("Content-Type", content_type), ("Content-Length", str(len(data)))],
         )
+        return [data]
+
+    def _log(
+        self, environ: WSGIEnvironment, status: int | None, body: str, reason: str | None
+    ) -> None:
         log = self.runtime.log
         if log is not None:
-            text = body if isinstance(body, str) else body.decode("latin-1")
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
             log_line(
                 log,
@@ -150,6 +179,6 @@ class ApiAdapter:
                 path,
                 environ.get("QUERY_STRING", ""),
                 status,
-                text,
+                body,
+                reason,
             )
-        return [data]

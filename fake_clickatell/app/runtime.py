@@ -22,7 +22,7 @@ from ..core.scenario_model import Scenario
 from .access import AdminAccess
 from .errors import RecordedError
 from .push_sender import DuePushes, PushSender, Send, http_send
-from .request_log import log_line
+from .request_log import log_line, push_line
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -93,16 +93,27 @@ class Runtime:
             self.log(f"internal error on {method} {path}: {error!r}")
         return recorded
 
-    def refused(self, environ: Mapping[str, Any], status: int, reason: str) -> None:
-        """An admin request refused at the door (token, Host, cross-site): journaled, logged."""
+    def outside(
+        self,
+        environ: Mapping[str, Any],
+        status: int,
+        body: str,
+        reason: str,
+    ) -> None:
+        """A request that reached no command (a path outside the API, an admin call refused
+        at the door, one the fake failed on): journaled and logged, with its reason."""
         method = str(environ.get("REQUEST_METHOD", "GET"))
         path = str(environ.get("PATH_INFO", ""))
         query = str(environ.get("QUERY_STRING", ""))
         client = str(environ.get("REMOTE_ADDR") or "")
         with self.lock:
-            self.gateway.journal_refusal(method, path, query, client, status, reason)
+            self.gateway.journal_outside(method, path, query, client, status, body, reason)
         if self.log is not None:
-            log_line(self.log, client, method, path, query, status, reason)
+            log_line(self.log, client, method, path, query, status, body, reason)
+
+    def refused(self, environ: Mapping[str, Any], status: int, reason: str) -> None:
+        """An admin request refused at the door (token, Host, cross-site)."""
+        self.outside(environ, status, f"{status} {reason}", reason)
 
     @property
     def errors(self) -> list[RecordedError]:
@@ -232,7 +243,10 @@ class Runtime:
 
     def _report(self, push_id: int, result: PushResult) -> None:
         with self.lock:
-            self.gateway.report_push(push_id, result)
+            push = self.gateway.report_push(push_id, result)
+            line = None if push is None else push_line(push)
+        if line is not None and self.log is not None:
+            self.log(line)
 
     def _push_failed(self, error: BaseException, traceback: str) -> None:
         self.record_error(error, traceback, method="PUSH", path="<push sender>")

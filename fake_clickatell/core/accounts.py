@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 from collections import ChainMap
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .codes import Err
@@ -101,6 +102,14 @@ class Account:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Denied:
+    """Credentials refused: the error ``code`` and the ``reason`` (for the user, not the wire)."""
+
+    code: int
+    reason: str
+
+
 class AccountBook:
     """The accounts of one gateway, and credential checks against them."""
 
@@ -169,29 +178,41 @@ class AccountBook:
         """Every account, declared ones first, then those made on first use."""
         return list(self._accounts.values())
 
-    def authenticate(self, credentials: Credentials) -> Account | int:
-        """The account the credentials open, or the error code that refuses them."""
+    def authenticate(self, credentials: Credentials) -> Account | Denied:
+        """The account the credentials open, or the refusal (code and reason)."""
         api_id, user, password = credentials.api_id, credentials.user, credentials.password
         if api_id is None:
-            return Err.INVALID_API_ID
+            return Denied(Err.INVALID_API_ID, "api_id: missing")
         if not self._scenario.strict:
-            if len(api_id) > self._scenario.open_accounts.max_key_length:
-                return Err.INVALID_API_ID
+            limit = self._scenario.open_accounts.max_key_length
+            if len(api_id) > limit:
+                return Denied(Err.INVALID_API_ID, f"api_id: longer than {limit} characters")
             if user is None or password is None:
-                return Err.AUTH_FAILED
+                missing = "user" if user is None else "password"
+                return Denied(Err.AUTH_FAILED, f"{missing}: missing")
             account = self._accounts.get((api_id, user))
             if account is None:
+                if len(user) > limit:
+                    return Denied(Err.AUTH_FAILED, f"user: longer than {limit} characters")
                 if not self._may_open(api_id, user):
-                    return Err.AUTH_FAILED
+                    most = self._scenario.open_accounts.max_accounts
+                    return Denied(Err.AUTH_FAILED, f"open mode holds {most} accounts already")
                 account = self._add(
                     AccountSpec(api_id, user, password, balance=self._scenario.default_balance)
                 )
         else:
             keys = self._by_api_id.get(api_id)
             if keys is None:
-                return Err.INVALID_API_ID
-            key = (api_id, user or "")
-            if user is None or key not in keys or self._passwords[key] != password:
-                return Err.AUTH_FAILED
+                return Denied(
+                    Err.INVALID_API_ID, f"api_id {api_id!r} is not one of the scenario's accounts"
+                )
+            if user is None or password is None:
+                missing = "user" if user is None else "password"
+                return Denied(Err.AUTH_FAILED, f"{missing}: missing")
+            key = (api_id, user)
+            if key not in keys:
+                return Denied(Err.AUTH_FAILED, f"api_id {api_id!r} has no user {user!r}")
+            if self._passwords[key] != password:
+                return Denied(Err.AUTH_FAILED, f"wrong password for user {user!r}")
             account = self._accounts[key]
         return account

@@ -9,6 +9,7 @@ already derived from it would otherwise stop making sense.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timezone
 
 #: The latest virtual time: 9999-12-31T23:59:59Z (times past it cannot be dates).
 MAX_TIME = 253_402_300_799.0
@@ -90,3 +91,9 @@ def _check_finite(value: float, what: str) -> None:
         raise ClockError(f"{what} must be a number, got {value!r}")
     if value != value or value in (float("inf"), float("-inf")):
         raise ClockError(f"{what} must be finite, got {value!r}")
+
+
+def iso_time(unix_time: float) -> str:
+    """``unix_time`` as ISO 8601 UTC with milliseconds: ``2027-01-15T08:00:00.000Z``."""
+    moment = datetime.fromtimestamp(unix_time, timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

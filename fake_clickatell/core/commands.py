@@ -62,6 +62,9 @@ MAX_DELIV_TIME_MINUTES = 10080
 MAX_SCHEDULE_AHEAD_SECONDS = 7 * 24 * 3600
 MAX_VALIDITY_MINUTES = 1440
 
+#: What a part is counted in, by coding (for reasons).
+_UNIT = {Coding.GSM7: "septets", Coding.UCS2: "UCS-2 units", Coding.BINARY: "octets"}
+
 _TOKEN = re.compile(r"[!-~]{1,64}")
 CLIMSGID = re.compile(r"[!-~]{1,32}")
 _SENDER_NUMERIC = re.compile(r"[0-9]{1,16}")
@@ -112,8 +115,15 @@ class Params:
         return f"Params({self._values!r})"
 
 
-def api_error(code: int, texts: Mapping[int, str] | None = None, **fields: object) -> ApiError:
-    """The :class:`ApiError` for ``code`` with its (possibly overridden) text.
+def api_error(
+    code: int,
+    texts: Mapping[int, str] | None = None,
+    *,
+    reason: str | None = None,
+    **fields: object,
+) -> ApiError:
+    """The :class:`ApiError` for ``code`` with its (possibly overridden) text, and the
+    ``reason`` the fake gives its user (never sent on the wire).
 
     ``{name}`` placeholders in the text are filled from ``fields`` (130 carries ``{until}``);
     any other brace is left as it is.
@@ -121,16 +131,18 @@ def api_error(code: int, texts: Mapping[int, str] | None = None, **fields: objec
     text = (texts or {}).get(code) or ERROR_TEXTS.get(code, "Unknown error")
     for name, value in fields.items():
         text = text.replace("{" + name + "}", str(value))
-    return ApiError(code, text)
+    return ApiError(code, text, reason)
 
 
 class InvalidCommand(Exception):
     """A parameter the command cannot take: the parsers raise it with the error code to
-    answer, and the command handlers turn it into an :class:`ApiError` value."""
+    answer and the reason (for the user, not the wire), and the command handlers turn it into
+    an :class:`ApiError` value."""
 
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(code, reason)
         self.code = code
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +229,13 @@ def parse_message_ref(params: Params) -> MessageRef | ApiError:
     apimsgid = params.present("apimsgid")
     climsgid = params.present("climsgid")
     if apimsgid is None and climsgid is None:
-        return api_error(Err.MISSING_MESSAGE_ID)
-    for value in (apimsgid, climsgid):
+        return api_error(Err.MISSING_MESSAGE_ID, reason="neither apimsgid nor climsgid given")
+    for name, value in (("apimsgid", apimsgid), ("climsgid", climsgid)):
         if value is not None and not _TOKEN.fullmatch(value):
-            return api_error(Err.INVALID_PARAMETERS)
+            return api_error(
+                Err.INVALID_PARAMETERS,
+                reason=f"{name}: {_quote(value)} is not 1-64 printable characters without spaces",
+            )
     return MessageRef(apimsgid, climsgid)
 
 
@@ -233,11 +248,24 @@ def normalize_msisdn(entry: str, dial_prefix: str | None) -> str | None:
     """The international number ``entry`` denotes, or ``None`` if it is not a valid one.
 
     Digits only, no ``+`` and no ``00``; a single leading ``0`` is replaced by the account's
-    dial prefix when it has one (reference B §4).
+    dial prefix when it has one.
     """
     if dial_prefix and entry.startswith("0") and not entry.startswith("00"):
         entry = dial_prefix + entry[1:]
     return entry if _MSISDN.fullmatch(entry) else None
+
+
+def destination_reason(entry: str) -> str:
+    """Why ``entry`` is not a number the fake sends to."""
+    if entry.startswith(("+", "00")):
+        how = "a leading + or 00 (send the country code and number, digits only)"
+    elif entry.startswith("0"):
+        how = "a leading 0 with no dial prefix on the account"
+    elif not (entry.isascii() and entry.isdigit()):
+        how = "characters other than digits"
+    else:
+        how = f"{len(entry)} digits (7 to 15 make a number)"
+    return f"{_quote(entry)} is not an international number: {how}"
 
 
 def echo_recipient(entry: str) -> str:
@@ -247,18 +275,29 @@ def echo_recipient(entry: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in entry)
 
 
+def _quote(value: str, limit: int = 40) -> str:
+    """A parameter value as a reason quotes it: repr, cut when long."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + "..."
+
+
 def _int_option(params: Params, name: str, default: int, low: int, high: int, code: int) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
     # Bounded before int(): a number of thousands of digits is out of range anyway, and
     # converting it would cost (or, past 4,300 digits, fail) for nothing.
+    expected = f"{name}: expected a whole number from {low} to {high}, got {_quote(raw)}"
     if not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_DIGITS:
-        raise InvalidCommand(code)
+        raise InvalidCommand(code, expected)
     value = int(raw)
     if not low <= value <= high:
-        raise InvalidCommand(code)
+        raise InvalidCommand(code, expected)
     return value
+
+
+def climsgid_reason(climsgid: str) -> str:
+    """Why a climsgid is refused."""
+    return f"climsgid: {_quote(climsgid)} is not 1-32 printable characters without spaces"
 
 
 def _flag(params: Params, name: str) -> bool:
@@ -269,12 +308,13 @@ def _decimal_option(params: Params, name: str) -> Decimal | None:
     raw = params.present(name)
     if raw is None:
         return None
+    expected = f"{name}: expected a number above 0, got {_quote(raw)}"
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise InvalidCommand(Err.INVALID_PARAMETERS) from None
+        raise InvalidCommand(Err.INVALID_PARAMETERS, expected) from None
     if not value.is_finite() or value <= 0:
-        raise InvalidCommand(Err.INVALID_PARAMETERS)
+        raise InvalidCommand(Err.INVALID_PARAMETERS, expected)
     return value
 
 
@@ -295,8 +335,16 @@ def _release_time(params: Params, now: float) -> float | None:
     scheduled = params.present("scheduled_time")
     if scheduled is not None:
         at = _parse_scheduled_time(scheduled)
-        if at is None or at > now + MAX_SCHEDULE_AHEAD_SECONDS:
-            raise InvalidCommand(Err.INVALID_DELIVERY_TIME)
+        if at is None:
+            raise InvalidCommand(
+                Err.INVALID_DELIVERY_TIME,
+                f"scheduled_time: {_quote(scheduled)} is neither a unix time nor"
+                " YYYY-MM-DDTHH:MM:SSZ",
+            )
+        if at > now + MAX_SCHEDULE_AHEAD_SECONDS:
+            raise InvalidCommand(
+                Err.INVALID_DELIVERY_TIME, "scheduled_time: more than 7 days ahead"
+            )
         return at if at > now else None
     minutes = _int_option(
         params, "deliv_time", 0, 0, MAX_DELIV_TIME_MINUTES, Err.INVALID_DELIVERY_TIME
@@ -312,7 +360,10 @@ def _parse_sender(params: Params) -> str | None:
         return sender
     if _SENDER_ALPHA.fullmatch(sender) and any(ch.isalpha() for ch in sender):
         return sender
-    raise InvalidCommand(Err.INVALID_SOURCE)
+    raise InvalidCommand(
+        Err.INVALID_SOURCE,
+        f"from: {_quote(sender)} is neither 1-16 digits nor 1-11 letters, digits and spaces",
+    )
 
 
 def _parse_udh(params: Params) -> str | None:
@@ -320,8 +371,15 @@ def _parse_udh(params: Params) -> str | None:
     if udh is None:
         return None
     # A UDH is hex whose first octet (UDHL) counts the octets that follow it.
-    if len(udh) % 2 or not is_hex(udh) or int(udh[:2], 16) != len(udh) // 2 - 1:
-        raise InvalidCommand(Err.INVALID_UDH)
+    if len(udh) % 2 or not is_hex(udh):
+        raise InvalidCommand(
+            Err.INVALID_UDH, "udh: expected hex octets (an even number of hex digits)"
+        )
+    if int(udh[:2], 16) != len(udh) // 2 - 1:
+        raise InvalidCommand(
+            Err.INVALID_UDH,
+            f"udh: its first octet says {int(udh[:2], 16)} octets follow, {len(udh) // 2 - 1} do",
+        )
     return udh.lower()
 
 
@@ -329,7 +387,9 @@ def _parse_body(params: Params, options: MessageOptions) -> MessageBody:
     udh = _parse_udh(params)
     data = params.present("data")
     if data is not None and (len(data) % 2 or not is_hex(data)):
-        raise InvalidCommand(Err.INVALID_PARAMETERS)
+        raise InvalidCommand(
+            Err.INVALID_PARAMETERS, "data: expected hex octets (an even number of hex digits)"
+        )
     if udh is not None or data is not None:
         octets = (len(udh or "") + len(data or "")) // 2
         parts = parts_needed(octets, Coding.BINARY)
@@ -337,24 +397,30 @@ def _parse_body(params: Params, options: MessageOptions) -> MessageBody:
         return _check_size(body, options)
     raw = params.get("text")
     if raw is None:
-        raise InvalidCommand(Err.INVALID_PARAMETERS)
+        raise InvalidCommand(Err.INVALID_PARAMETERS, "text: missing (and no udh or data)")
     return text_body(raw, options)
 
 
 def text_body(raw: str, options: MessageOptions) -> MessageBody:
     """The body of a text message from its raw ``text`` (latin-1 transparent), checked."""
     if raw == "":
-        raise InvalidCommand(Err.EMPTY_MESSAGE)
+        raise InvalidCommand(Err.EMPTY_MESSAGE, "text: empty")
     if options.unicode:
         decoded = decode_ucs2_hex(raw)
         if decoded is None:
-            raise InvalidCommand(Err.INVALID_UNICODE)
+            raise InvalidCommand(
+                Err.INVALID_UNICODE,
+                "text: with unicode=1 it is UTF-16BE as hex, 4 hex digits per unit, no lone"
+                f" surrogate; got {_quote(raw)}",
+            )
         units = ucs2_length(decoded)
         body = MessageBody(decoded, Coding.UCS2, units, text_parts(decoded, Coding.UCS2, units))
     else:
         decoded = decode_text(raw.encode("latin-1"), options.charset)
         if decoded is None:
-            raise InvalidCommand(Err.INVALID_PARAMETERS)
+            raise InvalidCommand(
+                Err.INVALID_PARAMETERS, f"text: not valid {options.charset} (the charset given)"
+            )
         units = gsm7_length(decoded)
         body = MessageBody(decoded, Coding.GSM7, units, text_parts(decoded, Coding.GSM7, units))
     return _check_size(body, options)
@@ -362,9 +428,13 @@ def text_body(raw: str, options: MessageOptions) -> MessageBody:
 
 def _check_size(body: MessageBody, options: MessageOptions) -> MessageBody:
     if body.units == 0:
-        raise InvalidCommand(Err.EMPTY_MESSAGE)
+        raise InvalidCommand(Err.EMPTY_MESSAGE, "the message is empty")
     if body.parts > options.concat:
-        raise InvalidCommand(Err.TOO_MANY_PARTS)
+        raise InvalidCommand(
+            Err.TOO_MANY_PARTS,
+            f"the message needs {body.parts} parts ({body.units} {_UNIT[body.coding]});"
+            f" concat allows {options.concat}",
+        )
     return body
 
 
@@ -375,15 +445,20 @@ def parse_sendmsg(
     try:
         return _parse_sendmsg(params, method=method, now=now, limits=limits)
     except InvalidCommand as error:
-        return api_error(error.code)
+        return api_error(error.code, reason=error.reason)
 
 
 def recipients_within_limits(params: Params, method: str, limits: RecipientLimits) -> list[str]:
     """The ``to`` entries; :class:`InvalidCommand` (101) when none or over the method's limit."""
     recipients = split_recipients(params.get("to") or "")
     limit = limits.post if method == "POST" else limits.get
-    if not recipients or len(recipients) > limit:
-        raise InvalidCommand(Err.INVALID_PARAMETERS)
+    if not recipients:
+        raise InvalidCommand(Err.INVALID_PARAMETERS, "to: missing (no recipient)")
+    if len(recipients) > limit:
+        raise InvalidCommand(
+            Err.INVALID_PARAMETERS,
+            f"to: {len(recipients)} recipients; at most {limits.get} by GET, {limits.post} by POST",
+        )
     return recipients
 
 
@@ -407,7 +482,7 @@ def parse_message_options(params: Params, now: float) -> MessageOptions:
     if params.present("req_feat") is not None:
         req_feat = _int_option(params, "req_feat", 0, 0, REQ_FEAT_BITS, bad)
         if req_feat & ~REQ_FEAT_BITS:
-            raise InvalidCommand(bad)
+            raise InvalidCommand(bad, f"req_feat: {req_feat} has bits no feature has")
     deliv_ack, escalate, mo = (
         _flag(params, "deliv_ack"),
         _flag(params, "escalate"),
@@ -418,13 +493,18 @@ def parse_message_options(params: Params, now: float) -> MessageOptions:
     charset = params.present("charset")
     # With unicode=1 the text is UCS-2 hex whatever charset says (Part A §17): not checked.
     if charset is not None and not unicode and charset.lower() not in CHARSETS:
-        raise InvalidCommand(bad)
+        raise InvalidCommand(
+            bad, f"charset: {_quote(charset)} is not one of {', '.join(sorted(CHARSETS))}"
+        )
     climsgid = params.present("climsgid")
     if climsgid is not None and not CLIMSGID.fullmatch(climsgid):
-        raise InvalidCommand(bad)
+        raise InvalidCommand(bad, climsgid_reason(climsgid))
     msg_type = params.present("msg_type") or "SMS_TEXT"
     if msg_type not in MSG_TYPES:
-        raise InvalidCommand(Err.INVALID_MSG_TYPE)
+        raise InvalidCommand(
+            Err.INVALID_MSG_TYPE,
+            f"msg_type: {_quote(msg_type)} is not one of {', '.join(sorted(MSG_TYPES))}",
+        )
     return MessageOptions(
         sender=_parse_sender(params),
         climsgid=climsgid,

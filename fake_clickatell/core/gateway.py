@@ -25,11 +25,22 @@ from .commands import (
     MessageRef,
     SendPlan,
     api_error,
+    destination_reason,
     echo_recipient,
     normalize_msisdn,
     split_recipients,
 )
-from .grammar import ApiError, RecipientAccepted, RecipientError, RecipientResult, Reply, render
+from .endpoints import PATHS
+from .grammar import (
+    ApiError,
+    MultiRecipient,
+    RecipientAccepted,
+    RecipientError,
+    RecipientResult,
+    Reply,
+    format_decimal,
+    render,
+)
 from .handlers import HANDLERS
 from .ids import IdSource
 from .inbound import concat_udh, is_stop, mo_charset, split_mo
@@ -55,6 +66,47 @@ MAX_MO_PARTS = 255
 
 #: Distinct option sets kept for sharing between messages (a bound on the cache itself).
 _SHARED_OPTIONS_LIMIT = 4096
+
+#: What the journal shows as the body of a reply a fault replaced by nothing at all.
+_NO_REPLY = {
+    Fault.RESET: "<reset: the connection was reset, no reply>",
+    Fault.EMPTY: "<empty: the connection closed without a byte>",
+    Fault.HANG: "<hang: no reply; the connection was held until the client gave up>",
+}
+
+
+def reason_of(reply: Reply) -> str | None:
+    """Why a reply refused (a request-level error, or each refused recipient); ``None`` when
+    everything was accepted as asked."""
+    if isinstance(reply, ApiError):
+        return reply.reason
+    if isinstance(reply, MultiRecipient):
+        refused = [
+            f"{result.to}: {result.reason}"
+            for result in reply.results
+            if isinstance(result, RecipientError) and result.reason
+        ]
+        return "; ".join(refused) or None
+    return None
+
+
+def as_received(outcome: Outcome) -> tuple[int | None, str]:
+    """The HTTP status and body the client really gets (status ``None``: no reply at all):
+    what the journal and the log show."""
+    fault = outcome.fault
+    if fault is None or fault is Fault.GARBAGE:
+        return outcome.status, outcome.body
+    if fault is Fault.TRUNCATE:
+        sent = outcome.body.encode("utf-8")[: outcome.cut_at]
+        return outcome.status, sent.decode("utf-8", "replace")
+    return None, _NO_REPLY[fault]
+
+
+def unknown_command(command: str) -> str:
+    """Why an unknown command under an API prefix gets 101 (``command`` is its path)."""
+    prefix = command.strip("/").partition("/")[0]
+    known = sorted(PATHS.get(prefix, {}))
+    return f"unknown command {command!r}; /{prefix}/ has {', '.join(known)}"
 
 
 class InboundError(ValueError):
@@ -260,9 +312,10 @@ class Gateway:
         """Pushes due now (marked in flight): the push sender sends them and reports back."""
         return self.outbox.take_due(self.tick())
 
-    def report_push(self, push_id: int, result: PushResult) -> None:
-        """The push sender's result for a push it took (ignored if the fake was reset since)."""
-        self.outbox.report(push_id, result)
+    def report_push(self, push_id: int, result: PushResult) -> Push | None:
+        """The push sender's result for a push it took; the push (``None`` if the fake was
+        reset since)."""
+        return self.outbox.report(push_id, result)
 
     # Clock control goes through the gateway so that whatever became due on the way is applied
     # at its own time, and nothing that already ended comes back when the clock is set back.
@@ -297,6 +350,7 @@ class Gateway:
             facts = self._facts(request, now)
             decision = self.rules.evaluate(facts)
         outcome = self._answer(request, now, decision, facts)
+        status, body = as_received(outcome)
         self.journal.record(
             time=now,
             method=request.method,
@@ -304,9 +358,10 @@ class Gateway:
             command=request.command,
             params=request.params.as_dict(),
             client_ip=request.client_ip,
-            status=outcome.status,
-            body=f"<{outcome.fault.value}>" if outcome.fault else outcome.body,
+            status=status,
+            body=body,
             rule=outcome.rule,
+            reason=outcome.reason,
         )
         return outcome
 
@@ -324,9 +379,11 @@ class Gateway:
         return RequestFacts(request.command, params, account, recipients, now)
 
     def _dispatch(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
-        handler = None if request.oversized else HANDLERS.get(request.command)
+        if request.oversized:
+            return api_error(Err.INVALID_PARAMETERS, reason="the form body is over 1 MiB: not read")
+        handler = HANDLERS.get(request.command)
         if handler is None:
-            return api_error(Err.INVALID_PARAMETERS)
+            return api_error(Err.INVALID_PARAMETERS, reason=unknown_command(request.command))
         return handler(self, request, now, decision)
 
     def _answer(
@@ -338,35 +395,70 @@ class Gateway:
     ) -> Outcome:
         if decision is None or facts is None:
             reply = self._dispatch(request, now, None)
-            return Outcome(reply, render(reply))
+            return Outcome(reply, render(reply), reason=reason_of(reply))
         action, rule = decision.action, decision.rule
+        by = f"scenario rule {rule!r} ({decision.why})"
         latency = action.latency
         if action.http is not None:
             http = action.http
-            return Outcome(None, http.body, http.status, http.content_type, latency, rule=rule)
+            return Outcome(
+                None,
+                http.body,
+                http.status,
+                http.content_type,
+                latency,
+                rule=rule,
+                reason=f"{by} answered HTTP {http.status}",
+            )
         if action.fault is not None:
             # A fault drops the request unless told to process it; truncating needs the reply.
             handled = None
             body = ""
+            cut_at = None
+            processed = ""
             if action.process or action.fault is Fault.TRUNCATE:
                 handled = self._dispatch(request, now, None)
                 body = render(handled)
+                processed = ", after processing the request"
             if action.fault is Fault.GARBAGE:
                 body = self._garbage()
-            return Outcome(handled, body, latency=latency, fault=action.fault, rule=rule)
+            elif action.fault is Fault.TRUNCATE:
+                size = len(body.encode("utf-8"))
+                cut_at = size // 2
+                processed += f": {cut_at} of {size} bytes sent"
+            return Outcome(
+                handled,
+                body,
+                latency=latency,
+                fault=action.fault,
+                rule=rule,
+                reason=f"{by} scripted a {action.fault.value} fault{processed}",
+                cut_at=cut_at,
+            )
         # The account the request names (even unauthenticated): for its error texts.
         account = self.accounts.get(facts.account) if facts.account is not None else None
         if action.quota is not None:
             reply = self.error(Err.MT_LIMIT, account, until=decision.quota_until)
+            reason = f"{by} answered 130"
         elif action.error is not None:
             reply = self.error(action.error, account)
+            reason = f"{by} answered {action.error:03d}"
         else:
+            notes = []
             if action.expire_session:
+                notes.append("expired the session first")
                 session_id = request.params.present("session_id")
                 if session_id is not None:
                     self.sessions.expire(session_id)
+            if action.latency:
+                notes.append(f"delayed the reply {action.latency:g} s")
             reply = self._dispatch(request, now, decision)
-        return Outcome(reply, render(reply), latency=latency, rule=rule)
+            reason = "; ".join(
+                note
+                for note in (f"{by} {' and '.join(notes)}" if notes else "", reason_of(reply))
+                if note
+            )
+        return Outcome(reply, render(reply), latency=latency, rule=rule, reason=reason or None)
 
     def _garbage(self) -> str:
         """Deterministic (seeded) bytes that are neither HTTP nor the API's grammar."""
@@ -376,10 +468,18 @@ class Gateway:
 
     # -- steps the commands share (handlers.Context) -------------------------------------
 
-    def error(self, code: int, account: Account | None = None, **fields: object) -> ApiError:
-        """The error ``code`` with the text the account (or the scenario) gives it."""
+    def error(
+        self,
+        code: int,
+        account: Account | None = None,
+        *,
+        reason: str | None = None,
+        **fields: object,
+    ) -> ApiError:
+        """The error ``code`` with the text the account (or the scenario) gives it, and the
+        ``reason`` the fake gives its user."""
         texts = account.error_texts if account is not None else self.scenario.error_texts
-        return api_error(code, texts, **fields)
+        return api_error(code, texts, reason=reason, **fields)
 
     def authenticate(self, request: ApiRequest, now: float) -> Account | ApiError:
         """Session rules when a session_id is given, else credentials."""
@@ -387,15 +487,22 @@ class Gateway:
         if credentials.session_id is not None:
             return self.session_account(credentials.session_id, now, request.client_ip)
         if credentials.api_id is None and credentials.user is None and credentials.password is None:
-            return self.error(Err.MISSING_SESSION)
+            reason = "no session_id, and no api_id, user or password"
+            return self.error(Err.MISSING_SESSION, reason=reason)
         return self.check_credentials(credentials, request.client_ip)
 
     def session_account(self, session_id: str, now: float, client_ip: str) -> Account | ApiError:
         """The account of a live session (renewing it), or 003."""
+        known = self.sessions.peek(session_id)
         session = self.sessions.use(session_id, now)
         account = self.accounts.get(session.account) if session is not None else None
         if account is None:
-            return self.error(Err.SESSION_EXPIRED)
+            shown = session_id if len(session_id) <= 40 else session_id[:37] + "..."
+            if known is not None:
+                reason = f"session {shown!r} idle for over {known.ttl:g} s: it expired"
+            else:
+                reason = f"no session {shown!r} (never opened, long expired, or the fake was reset)"
+            return self.error(Err.SESSION_EXPIRED, reason=reason)
         return self._admit(account, client_ip)
 
     def check_credentials(self, credentials: Credentials, client_ip: str) -> Account | ApiError:
@@ -406,14 +513,15 @@ class Gateway:
         account = None
         if credentials.api_id is not None and credentials.user is not None:
             account = self.accounts.get((credentials.api_id, credentials.user))
-        return self.error(result, account)
+        return self.error(result.code, account, reason=result.reason)
 
     def _admit(self, account: Account, client_ip: str) -> Account | ApiError:
         """An authenticated account may still be locked to other IPs (007) or frozen (004)."""
         if not account.allows(client_ip):
-            return self.error(Err.IP_LOCKDOWN, account)
+            reason = f"client {client_ip} is not in the account's allowed_ips"
+            return self.error(Err.IP_LOCKDOWN, account, reason=reason)
         if account.frozen:
-            return self.error(Err.ACCOUNT_FROZEN, account)
+            return self.error(Err.ACCOUNT_FROZEN, account, reason="the account is frozen")
         return account
 
     def open_session(self, account: Account, now: float) -> str:
@@ -423,7 +531,8 @@ class Gateway:
     def check_sender(self, account: Account, sender: str | None) -> ApiError | None:
         """123 when the account approves only some sender ids and ``sender`` is not one."""
         if account.senders is not None and sender is not None and sender not in account.senders:
-            return self.error(Err.INVALID_SENDER_ID, account)
+            reason = f"from: {sender!r} is not one of the account's approved senders"
+            return self.error(Err.INVALID_SENDER_ID, account, reason=reason)
         return None
 
     def send_all(
@@ -432,7 +541,7 @@ class Gateway:
         """One result per recipient, in order (a rule's recipient_error applied)."""
         forced = None
         if decision is not None and decision.action.recipient_error is not None:
-            forced = (decision.action.recipient_error, decision.recipients)
+            forced = (decision.action.recipient_error, decision.recipients, decision.rule)
         # Requests with the same options share one (frozen) options object: memory per message.
         plan = replace(plan, options=self._shared(plan.options))
         return [self._send_one(account, entry, plan, now, forced) for entry in plan.recipients]
@@ -443,23 +552,29 @@ class Gateway:
         entry: str,
         plan: SendPlan,
         now: float,
-        forced: tuple[int, frozenset[str] | None] | None,
+        forced: tuple[int, frozenset[str] | None, str] | None,
     ) -> RecipientResult:
         """One recipient: validity, scripted errors, route, credit; then the message."""
         to = echo_recipient(entry)
         msisdn = normalize_msisdn(entry, account.dial_prefix)
         if msisdn is None:
-            return self._recipient_error(Err.INVALID_DESTINATION, account, to)
+            reason = destination_reason(entry)
+            return self._recipient_error(Err.INVALID_DESTINATION, account, to, reason)
         if forced is not None and (forced[1] is None or entry in forced[1]):
-            return self._recipient_error(forced[0], account, to)
+            reason = f"scenario rule {forced[2]!r} answers {forced[0]:03d} for this recipient"
+            return self._recipient_error(forced[0], account, to, reason)
         script = self._script_for(entry)
         if script is not None and script.error is not None:
-            return self._recipient_error(script.error, account, to)
+            reason = f"the scenario's recipients ({script.pattern.describe()}) answer this"
+            return self._recipient_error(script.error, account, to, reason)
         if msisdn in account.opted_out:
-            return self._recipient_error(Err.OPTED_OUT, account, to)
+            reason = f"{msisdn} opted out (an inbound STOP)"
+            return self._recipient_error(Err.OPTED_OUT, account, to, reason)
         route_charge = self.route_charge(msisdn)
         if route_charge is None:
-            return self._recipient_error(Err.CANNOT_ROUTE, account, to)
+            prefixes = ", ".join(prefix for prefix, _ in self._routes)
+            reason = f"no route covers {msisdn} (the scenario routes {prefixes})"
+            return self._recipient_error(Err.CANNOT_ROUTE, account, to, reason)
         charge = self._charge(route_charge, plan.body.parts)
         lifecycle = self.scenario.lifecycle
         if script is not None and script.lifecycle is not None:
@@ -469,7 +584,12 @@ class Gateway:
             # Over the cap the message is accepted but routing fails, at no charge.
             charge, lifecycle = Decimal(0), (StatusStep(STATUS_ROUTING_ERROR),)
         elif not account.try_charge(charge):
-            return self._recipient_error(Err.NO_CREDIT, account, to)
+            reason = (
+                f"the balance {format_decimal(account.balance)} does not cover"
+                f" {format_decimal(charge)} ({plan.body.parts} part(s) x"
+                f" {format_decimal(route_charge)})"
+            )
+            return self._recipient_error(Err.NO_CREDIT, account, to, reason)
         message = Message(
             apimsgid=self.new_id(),
             account=account.key,
@@ -519,10 +639,10 @@ class Gateway:
                 return charge
         return None
 
-    def _recipient_error(self, code: int, account: Account, to: str) -> RecipientError:
+    def _recipient_error(self, code: int, account: Account, to: str, reason: str) -> RecipientError:
         """A per-recipient error line for ``to``."""
         error = self.error(code, account)
-        return RecipientError(error.code, error.text, to)
+        return RecipientError(error.code, error.text, to, reason)
 
     def find_message(self, account: Account, ref: MessageRef) -> Message | None:
         """The account's message ``ref`` names; another account's message is unknown to it."""
@@ -543,14 +663,18 @@ class Gateway:
             message.charge = Decimal(0)
         self._on_status(StatusEvent(message, message.status, now))
 
-    def redeem(self, account: Account, token: str | None) -> bool:
-        """Add a voucher's credit to ``account`` once; False for an unknown or spent token."""
-        voucher = self._vouchers.get(token or "")
-        if voucher is None or voucher.token in self.vouchers_used:
-            return False
+    def redeem(self, account: Account, token: str | None) -> str | None:
+        """Add a voucher's credit to ``account`` once; why not, for an unknown or spent token."""
+        if not token:
+            return "token: missing"
+        voucher = self._vouchers.get(token)
+        if voucher is None:
+            return "token: not a voucher the scenario lists"
+        if voucher.token in self.vouchers_used:
+            return "token: this voucher was used already"
         self.vouchers_used.add(voucher.token)
         account.balance += voucher.credit
-        return True
+        return None
 
     # -- the admin API's listings live in .views; the clock's is small ---------------------
 
@@ -558,10 +682,18 @@ class Gateway:
         """The clock as the admin API shows it."""
         return {"now": self.clock.now(), "frozen": self.clock.frozen}
 
-    def journal_refusal(
-        self, method: str, path: str, query: str, client_ip: str, status: int, reason: str
+    def journal_outside(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        client_ip: str,
+        status: int,
+        body: str,
+        reason: str,
     ) -> None:
-        """Journal a request refused before it reached the fake (the admin API's door)."""
+        """Journal a request that never reached a command: a path outside the API, an admin
+        call refused at the door, a request the fake failed on. Its ``command`` is empty."""
         params = dict(parse_qsl(query, keep_blank_values=True, encoding="latin-1"))
         self.journal.record(
             time=self.tick(),
@@ -571,5 +703,6 @@ class Gateway:
             params=params,
             client_ip=client_ip,
             status=status,
-            body=reason,
+            body=body,
+            reason=reason,
         )

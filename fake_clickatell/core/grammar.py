@@ -64,10 +64,15 @@ class BareOk:
 
 @dataclass(frozen=True, slots=True)
 class ApiError:
-    """``ERR: <nnn>, <text>``: a request-level error."""
+    """``ERR: <nnn>, <text>``: a request-level error.
+
+    ``reason`` says why, for the fake's user (journal, log); it is never rendered, and two
+    errors that differ only in it are equal.
+    """
 
     code: int
     text: str
+    reason: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +99,13 @@ class RecipientAccepted:
 
 @dataclass(frozen=True, slots=True)
 class RecipientError:
-    """``ERR: <nnn>, <text> To: <msisdn>``: one line of a multi-recipient reply."""
+    """``ERR: <nnn>, <text> To: <msisdn>``: one line of a multi-recipient reply (``reason``
+    as for :class:`ApiError`)."""
 
     code: int
     text: str
     to: str
+    reason: str | None = field(default=None, compare=False, repr=False)
 
 
 RecipientResult = RecipientAccepted | RecipientError

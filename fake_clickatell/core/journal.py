@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from .clock import iso_time
+
 #: Journal entries kept by default; older ones are dropped first (documented in the README).
 DEFAULT_JOURNAL_LIMIT = 10_000
 #: Characters the kept entries may hold in all; older ones are dropped first past it.
@@ -63,15 +65,19 @@ class JournalEntry:
     command: str
     params: Mapping[str, str]
     client_ip: str
-    status: int
+    #: The HTTP status the client got; ``None`` when it got no reply (a scripted fault).
+    status: int | None
     body: str
     rule: str | None = None
+    #: Why the fake answered so (which parameter, credential or rule); ``None``: as asked.
+    reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the admin API's shape)."""
         return {
             "seq": self.seq,
             "time": self.time,
+            "time_iso": iso_time(self.time),
             "method": self.method,
             "path": self.path,
             "command": self.command,
@@ -80,6 +86,7 @@ class JournalEntry:
             "status": self.status,
             "body": self.body,
             "rule": self.rule,
+            "reason": self.reason,
         }
 
 
@@ -115,9 +122,10 @@ class Journal:
         command: str,
         params: Mapping[str, str],
         client_ip: str,
-        status: int,
+        status: int | None,
         body: str,
         rule: str | None = None,
+        reason: str | None = None,
     ) -> JournalEntry:
         """Append one entry (secrets masked, long values cut) and return it."""
         self.total += 1
@@ -137,8 +145,9 @@ class Journal:
             status,
             body,
             rule,
+            None if reason is None else _cut(reason),
         )
-        size = len(entry.path) + len(body) + chars
+        size = len(entry.path) + len(body) + chars + len(entry.reason or "")
         self._entries.append(entry)
         self._sizes.append(size)
         self._chars += size

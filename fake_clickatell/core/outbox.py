@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .accounts import AccountKey
-from .push_payloads import PushRequest
+from .push_payloads import PushRequest, mask_url
 from .scenario_model import LOOPBACK_HOSTS, PushTarget
 
 #: Finished pushes kept for the admin API; pending ones are always kept.
@@ -132,7 +132,7 @@ class Push:
             **self.subject,
             "state": self.state.value,
             "method": request.method,
-            "url": request.url,
+            "url": mask_url(request.url),
             "body": None if request.body is None else request.body.decode("latin-1"),
             "created_at": self.created_at,
             "next_attempt_at": self.next_due if self.state is PushState.PENDING else None,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from .codes import format_code
 from .scenario_model import PushFormat, PushTarget
@@ -248,3 +248,14 @@ def mo_request(target: PushTarget, part: MoPart) -> PushRequest:
     return build_request(
         target, part.http_fields(), part.xml(), part.soap(), user_agent=MO_USER_AGENT
     )
+
+
+def mask_url(url: str) -> str:
+    """``url`` with a password in its user info masked (``http://hook:****@host/cb``), as the
+    log and the admin API show push targets."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:****@{host}"))

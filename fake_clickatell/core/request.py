@@ -27,7 +27,8 @@ class ApiRequest:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What to answer, and how: the adapter sleeps ``latency`` seconds first, and a ``fault``
-    replaces the HTTP reply (``body`` is then the garbage to send, or the reply to truncate).
+    replaces the HTTP reply (``body`` is then the garbage to send, or the reply to truncate
+    after ``cut_at`` bytes).
 
     ``reply`` is ``None`` when no API reply was made (a rule answered raw HTTP or a fault).
     """
@@ -39,3 +40,7 @@ class Outcome:
     latency: float = 0.0
     fault: Fault | None = None
     rule: str | None = None
+    #: Why the fake answered so, for its user (never on the wire); ``None``: as asked.
+    reason: str | None = None
+    #: For ``truncate``: how many bytes of the reply are sent before the connection closes.
+    cut_at: int | None = None

@@ -45,6 +45,8 @@ class Decision:
     #: For ``recipient_error``: the recipients the rule's recipient condition picks (None: all).
     recipients: frozenset[str] | None = None
     quota_until: int | None = None
+    #: Why it fired, for the user: which of its matches this was, what it counts.
+    why: str = ""
 
 
 class _RuleState:
@@ -90,6 +92,23 @@ class _RuleState:
         if when.after is not None:
             return n > when.after
         return True
+
+    def why_fired(self) -> str:
+        """How the count condition and probability let this match fire (for reasons)."""
+        when, n = self.rule.when, self.matched
+        if when.call is not None:
+            counted = f"match {n} (call: {when.call})"
+        elif when.first is not None:
+            counted = f"match {n} of its first {when.first}"
+        elif when.every is not None:
+            counted = f"match {n} (every: {when.every})"
+        elif when.after is not None:
+            counted = f"match {n}, after {when.after}"
+        else:
+            counted = f"match {n}"
+        if when.probability is not None:
+            counted += f", drawn with probability {when.probability:g}"
+        return counted
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -259,7 +278,11 @@ class RuleBook:
                 return None
             state.fired += 1
             until = math.ceil(state.window_start + quota.window)
-            return Decision(rule.name, rule.then, quota_until=until)
+            why = (
+                f"call {state.window_count} in its window, over its quota of {quota.calls}"
+                f" per {quota.window:g} s"
+            )
+            return Decision(rule.name, rule.then, quota_until=until, why=why)
         if not state.counted_in():
             return None
         probability = rule.when.probability
@@ -270,7 +293,7 @@ class RuleBook:
         if rule.when.recipient is not None:
             pattern = rule.when.recipient
             picked = frozenset(n for n in facts.recipients if pattern.matches(n))
-        return Decision(rule.name, rule.then, recipients=picked)
+        return Decision(rule.name, rule.then, recipients=picked, why=state.why_fired())
 
     def set_enabled(self, key: str, enabled: bool) -> bool:
         """Switch the rule named ``key`` (or at index ``key``) on or off; False if none."""

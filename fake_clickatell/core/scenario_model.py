@@ -133,6 +133,10 @@ class NumberPattern:
     kind: PatternKind
     value: str
 
+    def describe(self) -> str:
+        """``number 27999000001``, ``prefix 27``, ``glob 2799*``."""
+        return f"{self.kind.value} {self.value}"
+
     def matches(self, number: str) -> bool:
         """True when ``number`` is matched."""
         if self.kind is PatternKind.NUMBER:

@@ -207,7 +207,7 @@ class _Connection:
                 ]
                 + [f"Content-Length: {len(payload)}\r\n\r\n"]
             )
-            sock.sendall(head.encode("latin-1") + payload[: len(payload) // 2])
+            sock.sendall(head.encode("latin-1") + payload[: broken.keep])
         elif fault == "hang":
             # Say nothing until the client gives up, the server stops, or the idle time
             # runs out (a hang still holds one of the server's connections).

@@ -28,12 +28,14 @@ BreakMode = Literal["reset", "empty", "truncate", "hang"]
 class BrokenReply:
     """A WSGI response the server breaks instead of sending: the connection never survives it.
 
-    ``body`` is the whole reply (``truncate`` sends half of it); the status and headers are the
-    ones the app gave ``start_response``. Iterated as a plain response, it is empty.
+    ``body`` is the whole reply: ``truncate`` sends a head promising all of it, then its first
+    ``keep`` bytes. The status and headers are the ones the app gave ``start_response``.
+    Iterated as a plain response, it is empty.
     """
 
     mode: BreakMode
     body: bytes = b""
+    keep: int = 0
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(())

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..app.errors import RecordedError
+from ..core.endpoints import SENDING_COMMANDS
 from ..core.journal import JournalEntry
 from ..core.scenario_model import Scenario
 from .backend import Backend
@@ -406,15 +407,20 @@ class FakeClickatell:
             lines.extend(listing([message.describe() for message in messages], "messages"))
         else:
             lines.append("no message was sent")
+        requests = self.requests
         refused = [  # any recipient refused, or no reply in the grammar at all
             entry
-            for entry in self.requests
-            if entry.command == "sendmsg"
+            for entry in requests
+            if entry.command in SENDING_COMMANDS
             and not all(line.startswith("ID: ") for line in entry.body.split("\n"))
         ]
         if refused:
-            lines.append(f"refused: {plural(len(refused), 'sendmsg request')}")
+            lines.append(f"refused: {plural(len(refused), 'sending request')}")
             lines.extend(listing([describe_request(entry) for entry in refused], "requests"))
+        astray = [entry for entry in requests if not entry.command and entry.status == 404]
+        if astray:
+            lines.append(f"outside the API: {plural(len(astray), 'request')} (wrong base URL?)")
+            lines.extend(listing([describe_request(entry) for entry in astray], "requests"))
         lines.extend(self._unchecked_errors_note())
         return "\n".join(lines)
 

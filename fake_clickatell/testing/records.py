@@ -192,4 +192,6 @@ def journal_entry(data: Mapping[str, Any]) -> JournalEntry:
         client_ip=data["client_ip"],
         status=data["status"],
         body=data["body"],
+        rule=data.get("rule"),
+        reason=data.get("reason"),
     )

@@ -53,9 +53,10 @@ def short(text: str, limit: int = 60) -> str:
 
 
 def describe_request(entry: JournalEntry) -> str:
-    """One line for a journaled request: method, path, parameters, reply."""
+    """One line for a journaled request: method, path, parameters, reply, and why."""
     params = " ".join(f"{name}={short(value)!r}" for name, value in entry.params.items())
-    return f"{entry.method} {entry.path} {params} -> {short(entry.body, 80)!r}"
+    line = f"{entry.method} {entry.path} {params} -> {short(entry.body, 80)!r}"
+    return f"{line} (why: {short(entry.reason, 160)})" if entry.reason else line
 
 
 class FakeServerError(Exception):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..codes import Err
-from ..commands import normalize_msisdn
+from ..commands import destination_reason, normalize_msisdn
 from ..grammar import COVERAGE_FAIL_SENTENCE, ApiError, Balance, Coverage, Ok, PlainError, Reply
 from ..request import ApiRequest
 from ..rules import Decision
@@ -27,9 +27,10 @@ def token_pay(
     account = gateway.authenticate(request, now)
     if isinstance(account, ApiError):
         return account
-    if not gateway.redeem(account, request.params.present("token")):
-        # The reference names no voucher error: an unknown or spent token is a bad parameter.
-        return gateway.error(Err.INVALID_PARAMETERS, account)
+    refused = gateway.redeem(account, request.params.present("token"))
+    if refused is not None:
+        # The API documents no voucher error: an unknown or spent token is a bad parameter.
+        return gateway.error(Err.INVALID_PARAMETERS, account, reason=refused)
     return Ok("605")
 
 
@@ -42,9 +43,11 @@ def route_coverage(
         return account
     number = request.params.present("msisdn")
     if number is None:
-        return gateway.error(Err.INVALID_PARAMETERS, account)
+        return gateway.error(Err.INVALID_PARAMETERS, account, reason="msisdn: missing")
     msisdn = normalize_msisdn(number.strip(), account.dial_prefix)
     if msisdn is None:
-        return gateway.error(Err.INVALID_DESTINATION, account)
+        return gateway.error(
+            Err.INVALID_DESTINATION, account, reason=f"msisdn: {destination_reason(number)}"
+        )
     charge = gateway.route_charge(msisdn)
     return PlainError(COVERAGE_FAIL_SENTENCE) if charge is None else Coverage(charge)

@@ -23,6 +23,8 @@ def ping(gateway: Context, request: ApiRequest, now: float, decision: Decision |
     """``OK: `` for a live session, renewing it; credentials on ping do not count."""
     session_id = request.params.present("session_id")
     if session_id is None:
-        return gateway.error(Err.MISSING_SESSION)
+        return gateway.error(
+            Err.MISSING_SESSION, reason="ping takes a session_id (credentials do not count)"
+        )
     account = gateway.session_account(session_id, now, request.client_ip)
     return account if isinstance(account, ApiError) else Ok("")

@@ -19,6 +19,7 @@ from ..commands import (
     CLIMSGID,
     InvalidCommand,
     SendPlan,
+    climsgid_reason,
     parse_message_options,
     recipients_within_limits,
     split_recipients,
@@ -42,10 +43,10 @@ def startbatch(
     try:
         options = parse_message_options(params, now)
         if not template:
-            raise InvalidCommand(Err.NO_BATCH_TEMPLATE)
+            raise InvalidCommand(Err.NO_BATCH_TEMPLATE, "template: missing or empty")
         text_body(template, options)  # the template must be a valid text itself
     except InvalidCommand as error:
-        return gateway.error(error.code, account)
+        return gateway.error(error.code, account, reason=error.reason)
     refused = gateway.check_sender(account, options.sender)
     if refused is not None:
         return refused
@@ -64,7 +65,13 @@ def _account_and_batch(
     batch_id = request.params.present("batch_id") or ""
     batch = gateway.batches.find(batch_id, account.key, now)
     if batch is None:
-        return gateway.error(Err.INVALID_BATCH, account)
+        reason = (
+            f"batch_id: no open batch {batch_id!r} of this account (never started, ended,"
+            " or over 24 hours old)"
+            if batch_id
+            else "batch_id: missing"
+        )
+        return gateway.error(Err.INVALID_BATCH, account, reason=reason)
     return account, batch
 
 
@@ -80,21 +87,24 @@ def senditem(gateway: Context, request: ApiRequest, now: float, decision: Decisi
     options = batch.options
     try:
         if len(recipients) != 1:
-            raise InvalidCommand(Err.INVALID_PARAMETERS)
+            raise InvalidCommand(
+                Err.INVALID_PARAMETERS,
+                f"to: senditem takes one recipient, got {len(recipients)}",
+            )
         climsgid = params.present("climsgid")
         if climsgid is not None:
             if not CLIMSGID.fullmatch(climsgid):
-                raise InvalidCommand(Err.INVALID_PARAMETERS)
+                raise InvalidCommand(Err.INVALID_PARAMETERS, climsgid_reason(climsgid))
             options = replace(options, climsgid=climsgid)
         if not options.unicode:  # the API fills in no fields in a UCS-2 template
             text = fill_template(text, params)
         body = text_body(text, options)
     except InvalidCommand as error:
-        return gateway.error(error.code, account)
+        return gateway.error(error.code, account, reason=error.reason)
     (result,) = gateway.send_all(account, SendPlan(tuple(recipients), body, options), now, decision)
     if isinstance(result, RecipientAccepted):
         return Accepted(result.apimsgid)
-    return ApiError(result.code, result.text)
+    return ApiError(result.code, result.text, result.reason)
 
 
 def quicksend(
@@ -111,7 +121,7 @@ def quicksend(
         )
         body = text_body(batch.template, batch.options)  # valid: checked by startbatch
     except InvalidCommand as error:
-        return gateway.error(error.code, account)
+        return gateway.error(error.code, account, reason=error.reason)
     plan = SendPlan(tuple(recipients), body, batch.options)
     return MultiRecipient(tuple(gateway.send_all(account, plan, now, decision)))
 

@@ -35,8 +35,16 @@ class Context(Protocol):
         """A fresh 32-hex id for a message or a batch."""
         ...
 
-    def error(self, code: int, account: Account | None = None, **fields: object) -> ApiError:
-        """The error ``code`` with the text the account (or the scenario) gives it."""
+    def error(
+        self,
+        code: int,
+        account: Account | None = None,
+        *,
+        reason: str | None = None,
+        **fields: object,
+    ) -> ApiError:
+        """The error ``code`` with the text the account (or the scenario) gives it, and the
+        ``reason`` the fake gives its user."""
         ...
 
     def authenticate(self, request: ApiRequest, now: float) -> Account | ApiError:
@@ -77,8 +85,8 @@ class Context(Protocol):
         """Credits per part to ``msisdn``; ``None`` when no route covers it."""
         ...
 
-    def redeem(self, account: Account, token: str | None) -> bool:
-        """Add a voucher's credit to ``account`` once; False for an unknown or spent token."""
+    def redeem(self, account: Account, token: str | None) -> str | None:
+        """Add a voucher's credit to ``account`` once; why not, for an unknown or spent token."""
         ...
 
 

@@ -30,7 +30,7 @@ def sendmsg(gateway: Context, request: ApiRequest, now: float, decision: Decisio
         request.params, method=request.method, now=now, limits=gateway.recipient_limits
     )
     if isinstance(plan, ApiError):
-        return gateway.error(plan.code, account)
+        return gateway.error(plan.code, account, reason=plan.reason)
     refused = gateway.check_sender(account, plan.sender)
     if refused is not None:
         return refused
@@ -39,7 +39,7 @@ def sendmsg(gateway: Context, request: ApiRequest, now: float, decision: Decisio
         only = results[0]
         if isinstance(only, RecipientAccepted):
             return Accepted(only.apimsgid)
-        return ApiError(only.code, only.text)
+        return ApiError(only.code, only.text, only.reason)
     return MultiRecipient(tuple(results))
 
 
@@ -52,13 +52,16 @@ def _named_message(
         return account
     ref = parse_message_ref(request.params)
     if isinstance(ref, ApiError):
-        return gateway.error(ref.code, account)
+        return gateway.error(ref.code, account, reason=ref.reason)
     return account, ref, gateway.find_message(account, ref)
 
 
 def _unknown(gateway: Context, account: Account, ref: MessageRef) -> ApiError:
-    code = Err.UNKNOWN_APIMSGID if ref.apimsgid is not None else Err.UNKNOWN_CLIMSGID
-    return gateway.error(code, account)
+    if ref.apimsgid is not None:
+        reason = f"apimsgid: no message {ref.apimsgid!r} of this account"
+        return gateway.error(Err.UNKNOWN_APIMSGID, account, reason=reason)
+    reason = f"climsgid: no message {ref.climsgid!r} of this account"
+    return gateway.error(Err.UNKNOWN_CLIMSGID, account, reason=reason)
 
 
 def querymsg(gateway: Context, request: ApiRequest, now: float, decision: Decision | None) -> Reply:

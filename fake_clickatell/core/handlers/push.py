@@ -33,7 +33,7 @@ def _required(request: ApiRequest, names: tuple[str, ...]) -> dict[str, str]:
     for name in names:
         value = request.params.present(name)
         if value is None:
-            raise InvalidCommand(Err.INVALID_PARAMETERS)
+            raise InvalidCommand(Err.INVALID_PARAMETERS, f"{name}: missing")
         values[name] = value
     return values
 
@@ -43,26 +43,33 @@ def _ind_push_details(request: ApiRequest) -> tuple[tuple[str, str], ...]:
         request, ("mms_subject", "mms_class", "mms_expire", "mms_from", "mms_url", "from")
     )
     expire = values["mms_expire"]
-    if values["mms_class"] not in MMS_CLASSES or not (expire.isascii() and expire.isdigit()):
-        raise InvalidCommand(Err.INVALID_PARAMETERS)
+    if values["mms_class"] not in MMS_CLASSES:
+        classes = ", ".join(MMS_CLASSES)
+        raise InvalidCommand(
+            Err.INVALID_PARAMETERS,
+            f"mms_class: expected one of {classes}, got {values['mms_class']!r}",
+        )
+    if not (expire.isascii() and expire.isdigit()):
+        raise InvalidCommand(Err.INVALID_PARAMETERS, "mms_expire: expected whole seconds")
     if not _URL.fullmatch(values["mms_url"]):
-        raise InvalidCommand(Err.INVALID_PARAMETERS)
+        raise InvalidCommand(Err.INVALID_PARAMETERS, "mms_url: expected an http(s) URL")
     return tuple((name, values[name]) for name in sorted(values) if name != "from")
 
 
 def _si_push_details(request: ApiRequest) -> tuple[tuple[str, str], ...]:
     values = _required(request, ("si_id", "si_url"))
     if not _URL.fullmatch(values["si_url"]):
-        raise InvalidCommand(Err.INVALID_PARAMETERS)
+        raise InvalidCommand(Err.INVALID_PARAMETERS, "si_url: expected an http(s) URL")
     for name in ("si_text", "si_created", "si_expires", "si_action"):
         value = request.params.present(name)
         if value is not None:
             values[name] = value
     for name in ("si_created", "si_expires"):
         if name in values and not _UTC_TIME.fullmatch(values[name]):
-            raise InvalidCommand(Err.INVALID_PARAMETERS)
+            raise InvalidCommand(Err.INVALID_PARAMETERS, f"{name}: expected YYYY-MM-DDTHH:MM:SSZ")
     if values.get("si_action", "signal-medium") not in SI_ACTIONS:
-        raise InvalidCommand(Err.INVALID_PARAMETERS)
+        actions = ", ".join(sorted(SI_ACTIONS))
+        raise InvalidCommand(Err.INVALID_PARAMETERS, f"si_action: expected one of {actions}")
     return tuple(sorted(values.items()))
 
 
@@ -80,7 +87,7 @@ def _push(
             _ind_push_details(request) if kind == "mms_ind_push" else _si_push_details(request)
         )
     except InvalidCommand as error:
-        return gateway.error(error.code, account)
+        return gateway.error(error.code, account, reason=error.reason)
     refused = gateway.check_sender(account, options.sender)
     if refused is not None:
         return refused
