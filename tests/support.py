@@ -183,3 +183,17 @@ class Receiver:
             self.gate.set()
         self._server.shutdown()
         self._server.server_close()
+
+
+def clock_json(now: float, frozen: bool = True) -> dict[str, Any]:
+    """The admin API's clock JSON at ``now``."""
+    from fake_clickatell.core.clock import iso_time
+
+    return {"now": now, "now_iso": iso_time(now), "frozen": frozen}
+
+
+def step(status: str, time: float) -> dict[str, Any]:
+    """One entry of a message's ``status_history`` as the admin API shows it."""
+    from fake_clickatell.core.clock import iso_time
+
+    return {"status": status, "time": time, "time_iso": iso_time(time)}

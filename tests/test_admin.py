@@ -7,7 +7,7 @@ import json
 from fake_clickatell import create_app
 from fake_clickatell.core.journal import MASK
 
-from .support import T0, Harness, frozen
+from .support import T0, Harness, clock_json, frozen, step
 
 SCENARIO_YAML = b"""
 seed: 7
@@ -48,9 +48,11 @@ def test_messages_show_every_accepted_message(fake: Harness):
         "parts": 1,
         "charge": "1",
         "status": "003",
-        "status_history": [{"status": "003", "time": T0}],
+        "status_history": [step("003", T0)],
         "accepted_at": T0,
+        "accepted_at_iso": "2027-01-15T08:00:00.000Z",
         "release_at": T0,
+        "release_at_iso": "2027-01-15T08:00:00.000Z",
         "options": first["options"],
     }
 
@@ -90,7 +92,7 @@ def test_reset_goes_back_to_the_initial_state(fake: Harness):
     assert fake.admin("reset", "POST")["reset"] is True
     assert fake.messages() == []
     assert fake.admin("requests")["requests"] == []
-    assert fake.admin("clock") == {"now": T0, "frozen": True}
+    assert fake.admin("clock") == clock_json(T0)
     assert fake.call("ping", session_id=session) == "ERR: 003, Session ID expired"
     assert fake.call("getbalance", api_id="1", user="u", password="p") == "Credit: 100.00"
 
@@ -114,7 +116,25 @@ def test_put_scenario_replaces_and_resets(fake: Harness):
     )
     session = fake.auth("3442105", "demo", "secret")
     assert fake.call("getbalance", session_id=session) == "Credit: 12.50"
-    assert fake.admin("clock") == {"now": T0, "frozen": True}
+    assert fake.admin("clock") == clock_json(T0)
+
+
+def test_reset_restores_the_scenario_the_server_started_with(fake: Harness):
+    status, body, _ = fake.raw(
+        "PUT", "/__admin/scenario", SCENARIO_YAML, {"Content-Type": "application/yaml"}
+    )
+    assert status == 200, body
+    kept = fake.admin("reset?scenario=current", "POST")
+    assert kept["scenario"] == "<PUT /__admin/scenario>"
+    assert fake.call("auth", api_id="1", user="u", password="p").startswith("ERR: 108")
+    restored = fake.admin("reset", "POST")  # the default: the scenario it started with
+    assert restored["scenario"] == fake.gateway.scenario.source != "<PUT /__admin/scenario>"
+    assert fake.call("auth", api_id="1", user="u", password="p").startswith("OK: ")
+    status, body, _ = fake.raw("POST", "/__admin/reset?scenario=first")
+    assert (status, json.loads(body)) == (
+        400,
+        {"error": "scenario: expected initial or current, got 'first'"},
+    )
 
 
 def test_put_scenario_rejects_a_bad_one_and_keeps_the_old(fake: Harness):
@@ -201,3 +221,66 @@ def test_the_journal_masks_secrets_whatever_their_case():
     masked = mask_params(plain)
     assert masked == plain
     assert masked is not plain  # a copy, never the caller's dict
+
+
+def test_messages_filter_by_to_status_api_id_climsgid_and_since(fake: Harness):
+    first = fake.call("sendmsg", api_id="1", user="u", password="p", to="27999000001", text="a")
+    fake.advance(10)
+    fake.call(
+        "sendmsg", api_id="2", user="v", password="p", to="27999000002", text="b", climsgid="mine"
+    )
+    ids = {m["text"]: m["apimsgid"] for m in fake.messages()}
+    assert first == f"ID: {ids['a']}"
+
+    def texts(query: str) -> list[str]:
+        return [m["text"] for m in fake.admin(f"messages?{query}")["messages"]]
+
+    assert texts("to=27999000001") == ["a"]
+    assert texts("api_id=2") == ["b"]
+    assert texts("climsgid=mine") == ["b"]
+    assert texts("status=004") == ["a"]  # delivered 5 s after it was sent
+    assert texts("status=003") == ["b"]
+    assert texts(f"since={T0 + 5}") == ["b"]
+    assert texts("since=2027-01-15T08:00:05Z") == ["b"]
+    assert texts("since=2027-01-15T10:00:05%2B02:00") == ["b"]
+    assert texts("to=27999000001&api_id=2") == []
+    assert fake.admin("messages?to=27999000001")["page"]["total"] == 1
+    status, body, _ = fake.raw("GET", "/__admin/messages?status=4")
+    assert (status, json.loads(body)["error"].startswith("status: expected a message status")) == (
+        400,
+        True,
+    )
+
+
+def test_requests_filter_by_command_path_status_and_since(fake: Harness):
+    fake.auth()
+    fake.advance(10)
+    fake.call("ping", session_id="nope")
+    fake.raw("GET", "/sendmsg?to=1")
+
+    def paths(query: str) -> list[str]:
+        return [r["path"] for r in fake.admin(f"requests?{query}")["requests"]]
+
+    assert paths("command=ping") == ["/http/ping"]
+    assert paths("command=") == ["/sendmsg"]  # reached no command
+    assert paths("path=/http/auth") == ["/http/auth"]
+    assert paths("status=404") == ["/sendmsg"]
+    assert paths(f"since={T0 + 1}") == ["/http/ping", "/sendmsg"]
+
+
+def test_every_time_comes_with_its_iso_form(fake: Harness):
+    fake.call("sendmsg", api_id="1", user="u", password="p", to="27999000001", text="a")
+    (message,) = fake.messages()
+    assert message["accepted_at_iso"] == "2027-01-15T08:00:00.000Z"
+    (entry,) = fake.admin("requests")["requests"]
+    assert entry["time_iso"] == "2027-01-15T08:00:00.000Z"
+    assert fake.admin("clock")["now_iso"] == "2027-01-15T08:00:00.000Z"
+
+
+def test_health_is_cheap_and_says_so(fake: Harness):
+    from fake_clickatell import __version__
+    from fake_clickatell.app import runtime_of
+
+    runtime = runtime_of(fake.app)
+    with runtime.lock:  # answers even while the fake is busy: it takes no lock
+        assert fake.admin("health") == {"status": "ok", "version": __version__}

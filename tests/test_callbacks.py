@@ -380,9 +380,9 @@ def test_mo_admin_errors():
             ),
             (
                 {"to": "27999000001", "text": "x"},
-                "an inbound message needs a sender (from) and a text",
+                "missing: from",
             ),
-            ({"to": 5}, "to: expected a string, got 5"),
+            ({"to": 5}, "to: expected a non-empty string, got 5"),
             ({"text": "\ud800"}, "text: not valid text (a lone surrogate)"),
             (
                 {"to": "27999000001", "colour": "red"},
@@ -597,6 +597,7 @@ callback: {{url: "http://hooks.example.com/cb"}}
         {
             "attempt": 0,
             "time": T0,
+            "time_iso": "2027-01-15T08:00:00.000Z",
             "ok": False,
             "detail": "refused: host not allowed",
             "status_code": None,

@@ -30,7 +30,7 @@ LAYERS: Mapping[str, frozenset[str]] = {
     "scenario": frozenset({"core"}),
     "client": frozenset({"_version", "core"}),
     "strategies": frozenset({"core", "client"}),
-    "app": frozenset({"core", "server", "scenario"}),
+    "app": frozenset({"_version", "core", "server", "scenario"}),
     "testing": frozenset({"core", "app", "scenario"}),
     "pytest_plugin": frozenset({"scenario", "testing"}),
     "cli": frozenset({"_version", "core", "server", "scenario", "app"}),

@@ -8,7 +8,7 @@ import pytest
 
 from fake_clickatell.core.scenario_model import AccountSpec, Scenario, StatusStep
 
-from .support import T0, Harness, frozen
+from .support import T0, Harness, frozen, step
 
 
 def sent(fake: Harness, **params: str) -> str:
@@ -94,7 +94,7 @@ def test_default_lifecycle_003_then_004(fake: Harness):
     fake.advance(0.1)
     assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 004"
     history = fake.messages()[0]["status_history"]
-    assert history == [{"status": "003", "time": T0}, {"status": "004", "time": T0 + 5}]
+    assert history == [step("003", T0), step("004", T0 + 5)]
 
 
 def test_deliv_time_queues_until_due(fake: Harness):
@@ -106,9 +106,9 @@ def test_deliv_time_queues_until_due(fake: Harness):
     assert fake.call("querymsg", apimsgid=apimsgid, **CREDS) == f"ID: {apimsgid} Status: 003"
     fake.advance(3600)  # one jump past both steps: each is stamped at its due time
     assert fake.messages()[0]["status_history"] == [
-        {"status": "011", "time": T0},
-        {"status": "003", "time": T0 + 600},
-        {"status": "004", "time": T0 + 605},
+        step("011", T0),
+        step("003", T0 + 600),
+        step("004", T0 + 605),
     ]
 
 

@@ -358,24 +358,50 @@ def test_external_mode_drives_a_running_fake_clickatell_serve(
             clickatell.clock.freeze()
             clickatell.clock.advance(60)
 
+        def test_back_to_open_mode(clickatell):
+            assert clickatell.requests == []
+            assert not clickatell.clock.frozen
+            assert send(clickatell, text="open").startswith("ID: ")
+
         @pytest.mark.clickatell_scenario({{"accounts": [{{"api_id": 9, "user": "u", "password": "p"}}]}})
         def test_marker_over_the_admin_api(clickatell):
             assert clickatell.api_id == "9"
             assert clickatell.messages == []
             assert send(clickatell, text="strict").startswith("ID: ")
-
-        def test_back_to_open_mode(clickatell):
-            assert clickatell.requests == []
-            assert not clickatell.clock.frozen
-            assert send(clickatell, text="last").startswith("ID: ")
+            other = {{"api_id": "1", "user": "x", "password": "y"}}
+            assert httpx.get(clickatell.api_url + "/auth", params=other).text.startswith("ERR")
         """
         )
     )
     result = pytester.runpytest(f"--clickatell-url={served}")
     result.assert_outcomes(passed=3)
-    # The running fake really was the one used: it still holds the last test's message.
-    messages = json.loads(get(f"{served}/__admin/messages"))["messages"]
-    assert [message["text"] for message in messages] == ["last"]
+    # When the session ends, the running fake is back to the scenario it was started with
+    # (open mode), reset: the last test's strict scenario and its message are gone.
+    assert json.loads(get(f"{served}/__admin/messages"))["messages"] == []
+    assert get(f"{served}/http/auth?api_id=1&user=x&password=y").startswith("OK: ")
+
+
+def test_local_mode_admin_reset_restores_the_sessions_scenario(pytester: pytest.Pytester):
+    # The fixture's own server starts from the ini scenario; a test's marker replaces it for
+    # that test; POST /__admin/reset brings back the one the server started with.
+    pytester.makeini("[pytest]\nclickatell_scenario = base.yaml\n")
+    pytester.makefile(".yaml", base="accounts: [{api_id: 5, user: base, password: p}]\n")
+    pytester.makepyfile(
+        with_send(
+            """
+        import pytest
+
+        @pytest.mark.clickatell_scenario({"accounts": [{"api_id": 9, "user": "u", "password": "p"}]})
+        def test_reset_over_the_admin_api(clickatell):
+            assert clickatell.api_id == "9"
+            reply = httpx.post(clickatell.url + "/__admin/reset").json()
+            assert reply["scenario"].endswith("base.yaml")
+            base = {"api_id": "5", "user": "base", "password": "p"}
+            assert httpx.get(clickatell.api_url + "/auth", params=base).text.startswith("OK: ")
+        """
+        )
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
 
 
 def test_external_mode_from_the_environment(

@@ -9,8 +9,10 @@ under the lock and turned into JSON outside it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import re
 import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -18,12 +20,16 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from .._version import __version__
 from ..core.clock import MAX_TIME, ClockError
+from ..core.codes import STATUSES
 from ..core.gateway import InboundError
-from ..core.paging import DEFAULT_PAGE, MAX_PAGE
+from ..core.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE
 from ..core.request import TEXT_PLAIN
+from ..core.views import MessageFilter, RequestFilter
 from ..scenario import ScenarioError, load_scenario_text
 from ..server.wire import MAX_BODY
+from . import openapi
 from .request_log import log_line
 from .runtime import Runtime, runtime_of
 
@@ -55,12 +61,12 @@ def _bad_request(message: str) -> Response:
 
 def _page_args() -> tuple[int, int]:
     """``offset`` and ``limit`` of a listing (default: from 0, :data:`DEFAULT_PAGE` items)."""
-    return _int_arg("offset", 0, 0, None), _int_arg("limit", DEFAULT_PAGE, 1, MAX_PAGE)
+    return _int_arg("offset", 0, 0, MAX_OFFSET), _int_arg("limit", DEFAULT_PAGE, 1, MAX_PAGE)
 
 
 def _int_arg(name: str, default: int, low: int, high: int | None) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     bound = f"from {low} to {high}" if high is not None else f">= {low}"
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
@@ -104,12 +110,13 @@ def _number(payload: Mapping[str, Any], key: str, low: float, high: float) -> fl
 
 
 def _text_value(payload: Mapping[str, Any], key: str) -> str | None:
-    """A string at ``key`` that UTF-8 can carry (no lone surrogates), or ``None``."""
-    value = payload.get(key)
-    if value is None:
+    """A non-empty string at ``key`` that UTF-8 can carry (no lone surrogates); ``None``
+    when the key is absent."""
+    if key not in payload:
         return None
-    if not isinstance(value, str):
-        raise _Invalid(f"{key}: expected a string, got {_short(value)}")
+    value = payload[key]
+    if not isinstance(value, str) or not value:
+        raise _Invalid(f"{key}: expected a non-empty string, got {_short(value)}")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -127,14 +134,91 @@ def _short(value: object) -> str:
 
 def _admin_messages() -> Response:
     offset, limit = _page_args()
-    return _json(_runtime().messages(offset, limit))
+    args = request.args
+    status = args.get("status")
+    where = MessageFilter(
+        to=args.get("to") or None,
+        status=None if status is None else _status_arg(status),
+        api_id=args.get("api_id") or None,
+        climsgid=args.get("climsgid") or None,
+        since=_time_arg("since"),
+    )
+    return _json(_runtime().messages(offset, limit, where))
 
 
 def _admin_requests() -> Response:
     offset, limit = _page_args()
-    after = request.args.get("after")
-    after_seq = _int_arg("after", 0, 0, None) if after not in (None, "") else None
-    return _json(_runtime().journal(offset, limit, after_seq))
+    args = request.args
+    after_seq = _int_arg("after", 0, 0, MAX_OFFSET) if "after" in args else None
+    status = args.get("status")
+    where = RequestFilter(
+        command=args.get("command"),  # "" (given empty): requests that reached no command
+        path=args.get("path") or None,
+        status=None if status is None else _http_status_arg(status),
+        since=_time_arg("since"),
+    )
+    return _json(_runtime().journal(offset, limit, after_seq, where))
+
+
+def _status_arg(raw: str) -> int:
+    """A message status, three digits as the admin API writes them (``004``)."""
+    if raw.isascii() and raw.isdigit() and len(raw) == 3 and int(raw) in STATUSES:
+        return int(raw)
+    known = ", ".join(f"{code:03d}" for code in STATUSES)
+    raise _Invalid(f"status: expected a message status ({known}), got {raw[:40]!r}")
+
+
+def _http_status_arg(raw: str) -> int:
+    """An HTTP status (``200``), or ``none`` (0) for requests that got no reply."""
+    if raw.lower() == "none":
+        return 0
+    if raw.isascii() and raw.isdigit() and len(raw) == 3 and "100" <= raw <= "599":
+        return int(raw)
+    raise _Invalid(f"status: expected an HTTP status such as 200, or none, got {raw[:40]!r}")
+
+
+#: An RFC 3339 date-time (what OpenAPI's ``date-time`` means).
+_DATE_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
+    r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))"
+)
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _time_arg(name: str) -> float | None:
+    """A time given as unix seconds or an RFC 3339 date-time."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    value = _parse_time(raw)
+    if value is None:
+        raise _Invalid(
+            f"{name}: expected unix seconds or a date-time such as 2027-01-15T08:00:00Z,"
+            f" got {raw[:40]!r}"
+        )
+    return value
+
+
+def _parse_time(raw: str) -> float | None:
+    if _NUMBER.fullmatch(raw):
+        number = float(raw)
+        return number if math.isfinite(number) and number >= 0 else None
+    match = _DATE_TIME.fullmatch(raw)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(match[i]) for i in range(1, 7))
+    fraction = float(match[7]) if match[7] else 0.0
+    offset = dt.timedelta(0)
+    if match[9]:
+        offset = dt.timedelta(hours=int(match[10]), minutes=int(match[11]))
+        offset = -offset if match[9] == "-" else offset
+    try:
+        zone = dt.timezone(offset)
+        moment = dt.datetime(year, month, day, hour, minute, min(second, 59), tzinfo=zone)
+    except ValueError:  # a day or hour out of range, an offset of a day or more
+        return None
+    # A leap second (:60) is the next second, as a unix time has none.
+    return moment.timestamp() + fraction + (1 if second == 60 else 0)
 
 
 def _admin_accounts() -> Response:
@@ -148,8 +232,24 @@ def _admin_errors() -> Response:
 
 def _admin_reset() -> Response:
     runtime = _runtime()
-    last = runtime.reset()  # pushes not yet delivered are dropped, and listed so
-    return _json({"reset": True, "clock": runtime.clock(), "last_push_id": last})
+    which = request.args.get("scenario", "initial")
+    if which not in ("initial", "current"):
+        raise _Invalid(f"scenario: expected initial or current, got {which[:40]!r}")
+    # Pushes not yet delivered are dropped, and stay listed as dropped.
+    last = runtime.restore() if which == "initial" else runtime.reset()
+    scenario = runtime.gateway.scenario.source
+    return _json(
+        {"reset": True, "scenario": scenario, "clock": runtime.clock(), "last_push_id": last}
+    )
+
+
+def _admin_health() -> Response:
+    """Liveness and readiness: answers while the server can answer; takes no lock."""
+    return _json({"status": "ok", "version": __version__})
+
+
+def _admin_openapi() -> Response:
+    return _json(openapi.document())
 
 
 def _admin_clock() -> Response:
@@ -159,7 +259,7 @@ def _admin_clock() -> Response:
     payload = _json_object('{"advance": seconds}, {"set": unix_time} or {"freeze": true|false}')
     _only(payload, ("advance", "set", "freeze"))
     freeze = payload.get("freeze")
-    if freeze is not None and not isinstance(freeze, bool):
+    if "freeze" in payload and not isinstance(freeze, bool):
         raise _Invalid("freeze: expected true or false")
     advance = _number(payload, "advance", 0, MAX_TIME)
     at = _number(payload, "set", 0, MAX_TIME)
@@ -193,6 +293,9 @@ def _admin_mo() -> Response:
     payload = _json_object('{"to": number, "from": handset, "text": ...}')
     _only(payload, _MO_KEYS)
     values = {key: _text_value(payload, key) for key in _MO_KEYS}
+    missing = [key for key in ("to", "from", "text") if values[key] is None]
+    if missing:
+        raise _Invalid(f"missing: {', '.join(missing)}")
     try:
         ids = runtime.inject_mo(
             to=values["to"] or "",
@@ -248,7 +351,11 @@ def _invalid(error: _Invalid) -> Response:
 
 def _http_error(error: HTTPException) -> Response:
     code = error.code or 500
-    return _text(f"{code} {error.name}", status=code)
+    response = _text(f"{code} {error.name}", status=code)
+    allowed = getattr(error, "valid_methods", None)
+    if allowed:  # a 405 says what the path does take (RFC 9110 §15.5.6)
+        response.headers["Allow"] = ", ".join(allowed)
+    return response
 
 
 def _unexpected_error(error: Exception) -> Response:
@@ -283,6 +390,8 @@ def _log_request(response: Response) -> Response:
 def register(app: Flask) -> None:
     """Serve the admin API (and plain-text 404/405s for every other path) from ``app``."""
     routes: list[tuple[str, Callable[..., Response], list[str]]] = [
+        ("/health", _admin_health, ["GET"]),
+        ("/openapi.json", _admin_openapi, ["GET"]),
         ("/messages", _admin_messages, ["GET"]),
         ("/requests", _admin_requests, ["GET"]),
         ("/accounts", _admin_accounts, ["GET"]),

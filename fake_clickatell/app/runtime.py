@@ -47,6 +47,8 @@ class Runtime:
         access: AdminAccess | None = None,
     ) -> None:
         self.gateway = gateway
+        #: The scenario it started with: what :meth:`restore` brings back.
+        self.initial = gateway.scenario
         #: Who may use the admin API (:mod:`.access`); a server bound off loopback tightens it.
         self.access = access or AdminAccess()
         #: Held around every use of the gateway: each request and each operation is atomic.
@@ -123,8 +125,13 @@ class Runtime:
 
     # -- operations ------------------------------------------------------------------------
 
+    def restore(self) -> int:
+        """Back to the scenario the runtime started with (whatever was loaded since), reset;
+        returns the push id floor as :meth:`reset`."""
+        return self.load(self.initial)
+
     def reset(self) -> int:
-        """Back to the scenario's initial state; recorded errors are dropped.
+        """Back to the current scenario's initial state; recorded errors are dropped.
 
         Returns the highest push id that exists right after: pushes up to it (dropped ones
         among them) come from before the reset.
@@ -196,17 +203,26 @@ class Runtime:
         with self.lock:
             return self.gateway.clock_json()
 
-    def messages(self, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
+    def messages(
+        self,
+        offset: int = 0,
+        limit: int | None = None,
+        where: views.MessageFilter | None = None,
+    ) -> dict[str, Any]:
         """Accepted messages, oldest first: ``{"messages": [...], "page": {...}}``."""
         with self.lock:
-            return views.messages(self.gateway, offset, limit)
+            return views.messages(self.gateway, offset, limit, where)
 
     def journal(
-        self, offset: int = 0, limit: int | None = None, after: int | None = None
+        self,
+        offset: int = 0,
+        limit: int | None = None,
+        after: int | None = None,
+        where: views.RequestFilter | None = None,
     ) -> dict[str, Any]:
         """The request journal with its bounds; ``after`` a ``seq`` to start past."""
         with self.lock:
-            return views.journal(self.gateway, offset, limit, after)
+            return views.journal(self.gateway, offset, limit, after, where)
 
     def accounts(self, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
         """Every account with its balance."""

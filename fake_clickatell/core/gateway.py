@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from .accounts import Account, AccountBook
 from .batches import BatchStore
-from .clock import VirtualClock
+from .clock import VirtualClock, iso_time
 from .codes import CALLBACK_STATUSES, STATUS_EXPIRED, STATUS_ROUTING_ERROR, Err
 from .commands import (
     Credentials,
@@ -680,7 +680,8 @@ class Gateway:
 
     def clock_json(self) -> dict[str, Any]:
         """The clock as the admin API shows it."""
-        return {"now": self.clock.now(), "frozen": self.clock.frozen}
+        now = self.clock.now()
+        return {"now": now, "now_iso": iso_time(now), "frozen": self.clock.frozen}
 
     def journal_outside(
         self,

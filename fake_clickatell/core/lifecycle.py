@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from .accounts import AccountKey
+from .clock import iso_time
 from .codes import (
     STATUS_CANCELLED,
     STATUS_EXPIRED,
@@ -147,10 +148,13 @@ class Message:
             "charge": format_decimal(self.charge),
             "status": format_code(self.status),
             "status_history": [
-                {"status": format_code(status), "time": at} for at, status in self.history
+                {"status": format_code(status), "time": at, "time_iso": iso_time(at)}
+                for at, status in self.history
             ],
             "accepted_at": self.accepted_at,
+            "accepted_at_iso": iso_time(self.accepted_at),
             "release_at": self.release_at,
+            "release_at_iso": iso_time(self.release_at),
             "options": {
                 "callback": options.callback,
                 "deliv_ack": options.deliv_ack,

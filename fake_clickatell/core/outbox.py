@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .accounts import AccountKey
+from .clock import iso_time
 from .push_payloads import PushRequest, mask_url
 from .scenario_model import LOOPBACK_HOSTS, PushTarget
 
@@ -98,6 +99,7 @@ class Attempt:
         return {
             "attempt": self.number,
             "time": self.time,
+            "time_iso": iso_time(self.time),
             "ok": self.ok,
             "detail": self.detail,
             "status_code": self.status_code,
@@ -124,6 +126,7 @@ class Push:
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready view (the admin API's shape)."""
         request = self.request
+        next_at = self.next_due if self.state is PushState.PENDING else None
         return {
             "id": self.push_id,
             "kind": self.kind,
@@ -135,7 +138,9 @@ class Push:
             "url": mask_url(request.url),
             "body": None if request.body is None else request.body.decode("latin-1"),
             "created_at": self.created_at,
-            "next_attempt_at": self.next_due if self.state is PushState.PENDING else None,
+            "created_at_iso": iso_time(self.created_at),
+            "next_attempt_at": next_at,
+            "next_attempt_at_iso": None if next_at is None else iso_time(next_at),
             "attempts": [attempt.to_json() for attempt in self.attempts],
         }
 

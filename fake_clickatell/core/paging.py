@@ -12,6 +12,8 @@ T = TypeVar("T")
 #: Items per page when the caller names no limit, and the most it may ask for.
 DEFAULT_PAGE = 1000
 MAX_PAGE = 10_000
+#: The furthest offset asked for (far past anything the fake holds).
+MAX_OFFSET = 1_000_000_000
 
 
 @dataclass(frozen=True, slots=True)

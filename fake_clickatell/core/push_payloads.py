@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from .clock import iso_time
 from .codes import format_code
 from .scenario_model import PushFormat, PushTarget
 
@@ -171,6 +172,7 @@ class MoPart:
             "from": self.sender,
             "to": self.to,
             "timestamp": self.timestamp,
+            "timestamp_iso": iso_time(self.timestamp),
             "text": self.text,
             "charset": self.charset,
             "udh": self.udh,

@@ -7,29 +7,92 @@ JSON text is left to the caller, outside the lock.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .gateway import Gateway
+from .journal import JournalEntry
+from .lifecycle import Message
 from .paging import Page
 
 
-def messages(gateway: Gateway, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class MessageFilter:
+    """Which messages a listing keeps (every field given must hold)."""
+
+    to: str | None = None
+    status: int | None = None
+    api_id: str | None = None
+    climsgid: str | None = None
+    #: Accepted at or after this virtual time.
+    since: float | None = None
+
+    def keeps(self, message: Message) -> bool:
+        """True when ``message`` passes every condition given."""
+        return (
+            (self.to is None or message.to == self.to)
+            and (self.status is None or message.status == self.status)
+            and (self.api_id is None or message.account[0] == self.api_id)
+            and (self.climsgid is None or message.climsgid == self.climsgid)
+            and (self.since is None or message.accepted_at >= self.since)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFilter:
+    """Which journal entries a listing keeps (every field given must hold)."""
+
+    #: The command (``sendmsg``), or ``""`` for requests that reached no command.
+    command: str | None = None
+    path: str | None = None
+    #: The HTTP status the client got; ``0`` for no reply at all (a fault).
+    status: int | None = None
+    since: float | None = None
+
+    def keeps(self, entry: JournalEntry) -> bool:
+        """True when ``entry`` passes every condition given."""
+        return (
+            (self.command is None or entry.command == self.command)
+            and (self.path is None or entry.path == self.path)
+            and (self.status is None or (entry.status or 0) == self.status)
+            and (self.since is None or entry.time >= self.since)
+        )
+
+
+def _page(items: Collection[Any], keep: Any, offset: int, limit: int | None) -> Page[Any]:
+    """The page of ``items`` that ``keep`` (a filter, or ``None``) lets through."""
+    if keep is None:
+        return Page.of(items, len(items), offset, limit)
+    kept = [item for item in items if keep.keeps(item)]
+    return Page.of(kept, len(kept), offset, limit)
+
+
+def messages(
+    gateway: Gateway,
+    offset: int = 0,
+    limit: int | None = None,
+    where: MessageFilter | None = None,
+) -> dict[str, Any]:
     """Accepted messages, oldest first (statuses brought up to date first)."""
     gateway.tick()
-    found = gateway.messages
-    page = Page.of(found.values(), len(found), offset, limit)
+    page = _page(gateway.messages.values(), where, offset, limit)
     return {"messages": [message.to_json() for message in page.items], "page": page.info()}
 
 
 def journal(
-    gateway: Gateway, offset: int = 0, limit: int | None = None, after: int | None = None
+    gateway: Gateway,
+    offset: int = 0,
+    limit: int | None = None,
+    after: int | None = None,
+    where: RequestFilter | None = None,
 ) -> dict[str, Any]:
     """The request journal, oldest first; ``after`` (a ``seq``) starts past that entry."""
     kept = gateway.journal
+    entries: Iterable[JournalEntry] = kept.entries()
     if after is not None:
-        first_seq = kept.total - len(kept) + 1  # entries are numbered without gaps
-        offset = max(0, after - first_seq + 1)
-    page = Page.of(kept.entries(), len(kept), offset, limit)
+        entries = [entry for entry in entries if entry.seq > after]
+    page = _page(list(entries), where, offset, limit)
     return {
         "limit": kept.limit,
         "char_limit": kept.char_limit,

@@ -496,7 +496,8 @@ def _rules(node: Node) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-_SECTIONS: dict[str, Callable[[Node], Any]] = {
+#: The top-level keys of a scenario, and how each is read.
+SECTIONS: dict[str, Callable[[Node], Any]] = {
     "seed": lambda node: node.integer(),
     "clock": _clock,
     "accounts": _accounts,
@@ -526,6 +527,6 @@ def scenario_from_data(data: object, source: str = "<scenario>") -> Scenario:
         raise ScenarioError(
             source, "", f"expected a mapping at the top level, got {describe(data)}"
         )
-    fields = root.mapping(_SECTIONS)
-    values = {key: _SECTIONS[key](node) for key, node in fields.items()}
+    fields = root.mapping(SECTIONS)
+    values = {key: SECTIONS[key](node) for key, node in fields.items()}
     return Scenario(source=source, **values)

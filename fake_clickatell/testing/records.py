@@ -170,7 +170,16 @@ class PushRecord:
             apimsgid=data.get("apimsgid"),
             status=data.get("status"),
             mo_msg_id=data.get("moMsgId"),
-            attempts=tuple(PushAttempt(**attempt) for attempt in data["attempts"]),
+            attempts=tuple(
+                PushAttempt(
+                    attempt["attempt"],
+                    attempt["time"],
+                    attempt["ok"],
+                    attempt["detail"],
+                    attempt["status_code"],
+                )
+                for attempt in data["attempts"]
+            ),
         )
 
     @property

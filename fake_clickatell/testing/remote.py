@@ -105,7 +105,7 @@ class RemoteBackend:
         self._ok("GET", "/__admin/clock")
 
     def reset(self) -> int:
-        floor: int = self._ok("POST", "/__admin/reset")["last_push_id"]
+        floor: int = self._ok("POST", "/__admin/reset?scenario=current")["last_push_id"]
         return floor
 
     def load(self, loaded: LoadedScenario) -> int:
@@ -188,4 +188,7 @@ class RemoteBackend:
         return ids
 
     def close(self) -> None:
-        """Nothing to release: the remote fake keeps running."""
+        """Leave the remote fake as it was started: its own scenario, reset (it keeps
+        running)."""
+        if self.current is not None:
+            self._ok("POST", "/__admin/reset")
