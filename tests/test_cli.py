@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from fake_clickatell.cli import main
+from fake_clickatell.core.scenario_model import DEFAULT_SCENARIO as DEFAULT
 
 URL_LINE = re.compile(r"serving on (http://127\.0\.0\.1:(\d+))")
 
@@ -169,3 +170,104 @@ def test_serve_stops_on_sigint_even_when_started_with_sigint_ignored():
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
     assert stderr.rstrip().endswith("fake-clickatell: stopped")
+
+
+# -- arguments, help and the banner ----------------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fake_clickatell", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["serve", "--port", "99999"], "argument --port: expected a port from 0 to 65535"),
+        (["serve", "--port", "http"], "argument --port: expected a port from 0 to 65535"),
+        (["serve", "--head-timeout", "-1"], "argument --head-timeout: expected a number of"),
+        (["serve", "--idle-timeout", "nan"], "argument --idle-timeout: expected a number of"),
+        (["serve", "--max-connections", "0"], "argument --max-connections: expected a whole"),
+        (["serve", "--admin-token", ""], "argument --admin-token: expected a non-empty value"),
+        (["serve", "--scenario", "missing.yaml"], "missing.yaml: cannot read the file"),
+        (["serve", "--host", "256.1.1.1"], "cannot listen on 256.1.1.1:"),
+        (["serve", "--colour"], "unrecognized arguments: --colour"),
+        (["launch"], "argument COMMAND: invalid choice: 'launch'"),
+    ],
+)
+def test_a_bad_argument_is_one_line_and_exit_status_2(args: list[str], error: str):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert error in line
+
+
+def test_no_arguments_print_the_help():
+    result = run_cli()
+    assert result.returncode == 2
+    assert result.stdout.startswith("usage: fake-clickatell")
+    assert "serve" in result.stdout
+    assert "check" in result.stdout
+    assert "scenarios" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["serve", "check"])
+def test_each_command_has_a_description_and_examples(command: str):
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    description = result.stdout.split("\n\n")[1]
+    assert len(description.split()) > 10
+    assert "examples:" in result.stdout
+    assert f"fake-clickatell {command} " in result.stdout.split("examples:")[1]
+
+
+def test_scenarios_lists_every_shipped_one_with_its_description():
+    from fake_clickatell.scenario.shipped import describe, shipped_names
+
+    result = run_cli("scenarios")
+    assert result.returncode == 0
+    names = shipped_names()
+    assert len(names) == 10
+    for name in names:
+        assert re.search(rf"^{re.escape(name)} +{re.escape(describe(name))}$", result.stdout, re.M)
+    assert describe("flaky") == "a flaky gateway."
+
+
+def test_the_banner_says_mode_clock_and_rules(tmp_path: Path):
+    text = "accounts: [{api_id: 1, user: u, password: p}]\nclock: {start: 2027-01-15T08:00:00Z, frozen: true}\n"
+    (tmp_path / "strict.yaml").write_text(text)
+    strict = subprocess.Popen(
+        [sys.executable, "-m", "fake_clickatell", "serve", "--port", "0", "--quiet",
+         "--scenario", str(tmp_path / "strict.yaml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    assert strict.stdout is not None
+    line = strict.stdout.readline()
+    strict.terminate()
+    strict.communicate(timeout=10)
+    assert line.rstrip().endswith(
+        f"(scenario {tmp_path / 'strict.yaml'}; strict mode: 1 account;"
+        " clock frozen at 2027-01-15T08:00:00.000Z; 0 rules)"
+    )
+
+
+def test_the_banner_of_open_mode_and_a_shipped_scenario():
+    from fake_clickatell.cli import banner
+    from fake_clickatell.scenario import load_scenario
+
+    flaky = load_scenario("flaky")
+    line = banner("http://127.0.0.1:1", flaky, {"now_iso": "x", "frozen": False})
+    assert line.endswith(
+        f"(scenario {flaky.source}; open mode: any credentials; clock running; 1 rule)"
+    )
+    assert banner("u", DEFAULT, {"frozen": False}).endswith(
+        "(open mode: any credentials; clock running; 0 rules)"
+    )

@@ -224,7 +224,8 @@ def test_marker_mistakes_are_reported_clearly(pytester: pytest.Pytester):
     result.stdout.fnmatch_lines(
         [
             "*@pytest.mark.clickatell_scenario: missing.yaml: cannot read the file:"
-            " No such file or directory (tried */missing.yaml, */missing.yaml, missing.yaml)",
+            " No such file or directory (tried */missing.yaml, */missing.yaml, missing.yaml;"
+            " shipped scenarios: accounts, *)",
             "*@pytest.mark.clickatell_scenario: <dict>: accounts[[]0[]].api_id:"
             " required key is missing",
             "*@pytest.mark.clickatell_scenario takes one argument, a path or a dict;"

@@ -330,11 +330,36 @@ def test_broken_scenarios_name_file_path_and_expectation(text: str, message: str
     assert str(info.value) == message
 
 
+SHIPPED = [
+    "accounts",
+    "connection-resets",
+    "flaky",
+    "happy-path",
+    "mixed-recipients",
+    "out-of-credit",
+    "rate-limited",
+    "scheduled-sends",
+    "session-expiry",
+    "slow-network",
+]
+
+
 def test_unreadable_file(tmp_path: Path):
     missing = tmp_path / "missing.yaml"
     with pytest.raises(ScenarioError) as info:
         load_scenario(missing)
-    assert str(info.value) == f"{missing}: cannot read the file: No such file or directory"
+    assert str(info.value) == (
+        f"{missing}: cannot read the file: No such file or directory (shipped scenarios:"
+        f" {', '.join(SHIPPED)})"
+    )
+
+
+def test_a_shipped_scenario_loads_by_name_from_anywhere(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario("flaky").source.endswith("shipped/flaky.yaml")
+    assert load_scenario("flaky.yaml").rules[0].name == "flaky-start"
+    (tmp_path / "flaky.yaml").write_text("seed: 3\n")  # a file of that name comes first
+    assert load_scenario("flaky.yaml").seed == 3
 
 
 def test_non_utf8_file(tmp_path: Path):

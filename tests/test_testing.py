@@ -192,7 +192,9 @@ def test_load_scenario_errors_name_the_file_and_what_was_tried(
         handle.load_scenario("nope.yaml")
     assert str(missing.value) == (
         f"nope.yaml: cannot read the file: No such file or directory"
-        f" (tried {tmp_path / 'nope.yaml'}, nope.yaml)"
+        f" (tried {tmp_path / 'nope.yaml'}, nope.yaml; shipped scenarios: accounts,"
+        " connection-resets, flaky, happy-path, mixed-recipients, out-of-credit, rate-limited,"
+        " scheduled-sends, session-expiry, slow-network)"
     )
     (tmp_path / "latin1.yaml").write_bytes(b"seed: 1 # \xe9\n")
     with pytest.raises(ScenarioError, match="the file is not UTF-8 text"):

@@ -11,14 +11,14 @@ keys fails at once with an error instead of eating memory.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping
-from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ..core.scenario_model import Scenario
 from .schema import scenario_from_data
+from .shipped import resolve, shipped_names
 from .validation import ScenarioError
 
 if TYPE_CHECKING:
@@ -30,9 +30,22 @@ MAX_SCENARIO_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 
 
-@functools.cache
+#: The loader made for each yaml module object: a test runner that drops and re-imports yaml
+#: (pytester's inline runs do) must get a loader whose errors are those of the yaml it catches.
+_LOADERS: dict[ModuleType, type[yaml.SafeLoader]] = {}
+
+
 def _unique_key_loader() -> type[yaml.SafeLoader]:
     """A safe loader that refuses duplicate keys instead of keeping the last one."""
+    import yaml
+
+    loader = _LOADERS.get(yaml)
+    if loader is None:
+        loader = _LOADERS[yaml] = _make_loader()
+    return loader
+
+
+def _make_loader() -> type[yaml.SafeLoader]:
     import yaml
 
     class UniqueKeyLoader(yaml.SafeLoader):
@@ -140,14 +153,19 @@ def _check_expanded_size(root: yaml.Node, source: str) -> None:
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read, parse and validate a scenario file (of at most :data:`MAX_SCENARIO_BYTES`)."""
-    source = os.fspath(path)
+    """Read, parse and validate a scenario file (of at most :data:`MAX_SCENARIO_BYTES`), or
+    a shipped scenario by name (``flaky``)."""
+    found = resolve(path)
+    source = os.fspath(found)
     try:
-        with Path(path).open("rb") as file:
+        with found.open("rb") as file:
             raw = file.read(MAX_SCENARIO_BYTES + 1)
     except OSError as error:
+        shipped = ", ".join(shipped_names())
         raise ScenarioError(
-            source, "", f"cannot read the file: {error.strerror or error}"
+            source,
+            "",
+            f"cannot read the file: {error.strerror or error} (shipped scenarios: {shipped})",
         ) from None
     if len(raw) > MAX_SCENARIO_BYTES:
         raise ScenarioError(source, "", f"larger than {MAX_SCENARIO_BYTES} bytes")

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..core.scenario_model import DEFAULT_SCENARIO, Scenario
 from ..scenario import ScenarioError, load_scenario_text, scenario_from_data, scenario_to_yaml
+from ..scenario.shipped import resolve, shipped_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,8 @@ ScenarioLike = str | os.PathLike[str] | Mapping[str, Any]
 def read_scenario(source: ScenarioLike, search: Sequence[Path] = ()) -> LoadedScenario:
     """Validate a scenario given as a file path or as data (a dict, the YAML's shape).
 
-    A relative path is looked up in each of ``search`` in turn, then in the working directory.
+    A relative path is looked up in each of ``search`` in turn, then in the working directory;
+    a bare name (``flaky``) may name a shipped scenario.
     Raises :class:`~fake_clickatell.ScenarioError` (with file and key path) when it is invalid.
     """
     if isinstance(source, Mapping):
@@ -45,10 +47,12 @@ def read_scenario(source: ScenarioLike, search: Sequence[Path] = ()) -> LoadedSc
     except OSError as error:
         tried = [] if path.is_absolute() else [base / path for base in search]
         where = ", ".join(str(candidate) for candidate in [*tried, path])
+        shipped = ", ".join(shipped_names())
         raise ScenarioError(
             os.fspath(source),
             "",
-            f"cannot read the file: {error.strerror or error} (tried {where})",
+            f"cannot read the file: {error.strerror or error} (tried {where};"
+            f" shipped scenarios: {shipped})",
         ) from None
     except UnicodeDecodeError:
         raise ScenarioError(os.fspath(path), "", "the file is not UTF-8 text") from None
@@ -61,4 +65,4 @@ def _find(path: Path, search: Sequence[Path]) -> Path:
     for base in search:
         if (base / path).is_file():
             return base / path
-    return path
+    return resolve(path)  # the working directory, then a shipped scenario by name
