@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, TypeVar
 from ._version import __version__
 from .app.access import AdminAccess
 from .app.factory import create_wsgi_app
-from .core.clock import iso_time
 from .core.scenario_model import DEFAULT_SCENARIO
 from .server.gc_policy import freeze_long_lived_objects
 from .server.http_server import WSGIServer
@@ -171,9 +170,7 @@ def _scenarios(args: argparse.Namespace) -> int:
 # -- argument types: each refuses a bad value with one line --------------------------------------
 
 
-def _bounded(
-    kind: Callable[[str], T], what: str, check: Callable[[T], bool]
-) -> Callable[[str], T]:
+def _bounded(kind: Callable[[str], T], what: str, check: Callable[[T], bool]) -> Callable[[str], T]:
     def parse(text: str) -> T:
         try:
             value = kind(text)

@@ -622,3 +622,15 @@ def test_the_readme_client_example_runs():
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     assert "assert " in code  # the example checks its own results
     exec(compile(code, "README.md", "exec"), {})
+
+
+def test_client_exceptions_and_results_show_their_public_path():
+    import pickle
+
+    from fake_clickatell.client import ParameterError, Sent
+
+    assert ParameterError.__module__ == "fake_clickatell.client"
+    error = ParameterError(101, "Invalid or missing parameters")
+    assert pickle.loads(pickle.dumps(error)).code == 101
+    assert repr(Sent("a", "1")).startswith("Sent(")
+    assert Sent.__module__ == "fake_clickatell.client"

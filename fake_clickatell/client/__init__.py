@@ -106,6 +106,29 @@ __all__ = [
     "error_for",
 ]
 
+# The public classes say they are fake_clickatell.client's (in tracebacks, reprs and
+# pickles), not the private module each is written in.
+for _exported in (
+    APIError,
+    AuthenticationError,
+    Batch,
+    Charge,
+    ClickatellError,
+    CreditError,
+    InternalError,
+    ParameterError,
+    ParseError,
+    Rejected,
+    RouteCoverage,
+    RoutingError,
+    Sent,
+    SessionError,
+    Status,
+    TransportError,
+):
+    _exported.__module__ = __name__
+del _exported
+
 #: The clients need httpx: imported on first use (PEP 562), not with the package.
 _DRIVERS = frozenset({"AsyncClickatellClient", "ClickatellClient"})
 

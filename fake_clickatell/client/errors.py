@@ -45,6 +45,10 @@ class APIError(ClickatellError):
         self.code = code
         self.description = description
 
+    def __reduce__(self) -> tuple[type[APIError], tuple[int, str]]:
+        # Pickled by its own arguments (the default would pass the message alone).
+        return (type(self), (self.code, self.description))
+
 
 class AuthenticationError(APIError):
     """001, 002, 004, 007, 108: the credentials are refused, or the account may not be used."""

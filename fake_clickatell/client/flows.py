@@ -274,7 +274,7 @@ class ClientProtocol:
         def interpret(reply: Reply, body: str) -> RouteCoverage:
             if isinstance(reply, Coverage):
                 return RouteCoverage(msisdn, reply.charge)
-            # The one reply without a code that is an answer, not a failure (reference B §3.8).
+            # The one reply without a code that is an answer, not a failure.
             if isinstance(reply, PlainError) and reply.text == COVERAGE_FAIL_SENTENCE:
                 return RouteCoverage(msisdn, None)
             raise unexpected("routeCoverage", reply, body)

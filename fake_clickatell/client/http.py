@@ -44,7 +44,7 @@ def _request(http: httpx.Client | httpx.AsyncClient, call: Call, method: Method)
 
 
 def _body(response: httpx.Response) -> str:
-    # The API answers every reply, errors included, with HTTP 200 (reference Part A §1).
+    # The API answers every reply, errors included, with HTTP 200.
     if response.status_code != 200:
         raise TransportError(
             f"HTTP {response.status_code} from {response.request.url.path}",

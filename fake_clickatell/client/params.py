@@ -40,7 +40,7 @@ class _MessageOptions(TypedDict, total=False):
 
 
 class SendOptions(_MessageOptions, total=False):
-    """The optional sendmsg parameters, as keyword arguments of ``send`` (reference B §4).
+    """The optional sendmsg parameters, as keyword arguments of ``send``.
 
     ``None`` is never sent; booleans go out as ``1``/``0``. Not here: ``to`` and ``text`` (the
     positional arguments) and ``charset`` (the client picks it).
@@ -84,7 +84,7 @@ SiAction = Literal["signal-none", "signal-low", "signal-medium", "signal-high", 
 
 
 class MmsPushFields(TypedDict):
-    """An MMS notification (``ind_push``): every parameter is required (reference B §3.11).
+    """An MMS notification (``ind_push``): every parameter is required.
 
     * ``sender`` (``from``): the sender id of the notification SMS, as in ``send``.
     * ``mms_subject``; ``mms_class`` (``"personal"``, ``"advertisement"``,
@@ -227,7 +227,7 @@ def _text_params(text: str, unicode: bool | None, name: str) -> tuple[WireParams
     if unicode:
         hex_text = encode_ucs2_hex(text)
         return ((name, hex_text), ("unicode", "1")), text_parts(text, Coding.UCS2)
-    # Without a charset the API reads ISO-8859-1 (Part A §17): say UTF-8 and send any text.
+    # Without a charset the API reads ISO-8859-1: say UTF-8 and send any text.
     return ((name, text), ("charset", "UTF-8")), text_parts(text, Coding.GSM7)
 
 

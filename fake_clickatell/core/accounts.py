@@ -1,6 +1,6 @@
 """Accounts, their credit, and how a request's credentials map to one.
 
-Authentication precedence (reference Part A §4): a request with no api_id, or an unknown one,
+Authentication precedence: a request with no api_id, or an unknown one,
 gets 108; a known api_id with a wrong or missing user or password gets 001. (The gateway then
 refuses a locked-down client address with 007 and a frozen account with 004.) In open mode (a
 scenario with no accounts) every api_id is known and any user and password pass: each distinct

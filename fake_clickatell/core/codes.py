@@ -1,6 +1,6 @@
 """Clickatell's error and status codes, as data.
 
-Error texts follow the reference (SPEC wording, except 108, which uses the text the live server
+Error texts are Clickatell's documented ones (except 108, which uses the text the live server
 answered). Statuses carry their description and class; which statuses a ``callback`` value
 selects is a table too. Nothing here decides *when* a code applies: that lives in the command
 parser and the gateway.
@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 
-#: Default text for every error code of the legacy HTTP API (reference Part B §6.1).
+#: Default text for every error code of the legacy HTTP API.
 ERROR_TEXTS: Mapping[int, str] = MappingProxyType(
     {
         1: "Authentication failed",
@@ -93,7 +93,7 @@ RECIPIENT_ERRORS: frozenset[int] = frozenset({105, 114, 121, 122, 128, 301})
 
 
 class StatusClass(enum.Enum):
-    """Where a message status sits in its lifecycle (reference Part A §12)."""
+    """Where a message status sits in its lifecycle."""
 
     QUERY_ONLY = "query-only"
     INTERMEDIATE = "intermediate"
@@ -134,7 +134,7 @@ UNSENT_STATUSES: frozenset[int] = frozenset({2, 8})
 #: Statuses a message can still be stopped in by ``delmsg`` (it has not left the router).
 STOPPABLE_STATUSES: frozenset[int] = frozenset({STATUS_QUEUED, STATUS_QUEUED_LATER})
 
-# The ``callback`` parameter is a bitmask over three status sets (reference B §7.3, newer table).
+# The ``callback`` parameter is a bitmask over three status sets.
 _CALLBACK_INTERMEDIATE = frozenset({3})
 _CALLBACK_FINAL = frozenset({4, 5, 7, 9, 10, 12})
 _CALLBACK_ERROR = frozenset({5, 7, 9, 10, 12})

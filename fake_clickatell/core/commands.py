@@ -3,7 +3,7 @@
 Parameters arrive as ``(name, value)`` pairs with values decoded byte-for-byte as ISO-8859-1,
 so that ``text`` can be re-decoded in the charset the request names. The first occurrence of a
 name wins; ``apimsgid``, ``climsgid`` and ``callback`` are matched case-insensitively and
-``msg_callback`` is an alias of ``callback`` (reference Part A §3).
+``msg_callback`` is an alias of ``callback``.
 
 Parsing happens after authentication (an unauthenticated request never reaches it), in a fixed
 order, so that a request with several faults always gets the same error.
@@ -50,7 +50,7 @@ MSG_TYPES = frozenset(
     }
 )
 
-#: req_feat bits the reference documents; any other bit is an invalid value.
+#: req_feat bits Clickatell documents; any other bit is an invalid value.
 REQ_FEAT_BITS = 1 | 2 | 4 | 8 | 16 | 32 | 512 | 8192 | 16384
 
 #: Digits an integer parameter may have (every range the API knows fits in far fewer).
@@ -75,7 +75,7 @@ _ISO_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 def canonical_name(name: str) -> str:
     """The name a parameter is known by (``CliMsgId`` is ``climsgid``, ``msg_callback`` is
-    ``callback``); other names are case-sensitive, as the reference says."""
+    ``callback``); other names are case-sensitive, as Clickatell documents them."""
     folded = name.lower()
     return _ALIASES.get(folded) or _CASE_INSENSITIVE.get(folded, name)
 
@@ -441,7 +441,7 @@ def _check_size(body: MessageBody, options: MessageOptions) -> MessageBody:
 def parse_sendmsg(
     params: Params, *, method: str, now: float, limits: RecipientLimits
 ) -> SendPlan | ApiError:
-    """Validate a sendmsg request's parameters (reference B §4) in a fixed order."""
+    """Validate a sendmsg request's parameters in a fixed order."""
     try:
         return _parse_sendmsg(params, method=method, now=now, limits=limits)
     except InvalidCommand as error:
@@ -491,7 +491,7 @@ def parse_message_options(params: Params, now: float) -> MessageOptions:
     binary, unicode = _flag(params, "binary"), _flag(params, "unicode")
     max_credits = _decimal_option(params, "max_credits")
     charset = params.present("charset")
-    # With unicode=1 the text is UCS-2 hex whatever charset says (Part A §17): not checked.
+    # With unicode=1 the text is UCS-2 hex whatever charset says: not checked.
     if charset is not None and not unicode and charset.lower() not in CHARSETS:
         raise InvalidCommand(
             bad, f"charset: {_quote(charset)} is not one of {', '.join(sorted(CHARSETS))}"

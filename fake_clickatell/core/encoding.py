@@ -1,6 +1,6 @@
 """Message text: charsets, UCS-2 hex, GSM-7 length and part arithmetic.
 
-Length rules (reference Part A §11, B §5):
+Length rules:
 
 * GSM-7: characters of the GSM 03.38 basic table count 1, those of the escape table count 2;
   160 fit one message, 153 one part of a concatenated message. A character outside both tables

@@ -4,7 +4,7 @@ The server renders every reply with :func:`render`; the reference client parses 
 :func:`parse`. Sharing one module means the two cannot drift apart, and ``parse(render(x)) == x``
 holds for every reply value (a property test checks it).
 
-Byte rules (reference Part A §1 and B §1.3): ``Key: value`` with exactly one space after the
+Byte rules: ``Key: value`` with exactly one space after the
 colon, single spaces between pairs, ``\\n`` between lines, no trailing newline, codes and
 statuses as three digits, ids as given (the fake issues 32 lowercase hex digits).
 

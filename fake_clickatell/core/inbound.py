@@ -2,7 +2,7 @@
 
 An inbound text that fits ISO-8859-1 is pushed with ``charset=ISO-8859-1`` (GSM-7 arithmetic:
 160 characters, 153 per part); any other is pushed as UTF-16BE (70, 67 per part), as the real
-two-way gateway does (reference B §10). A long message arrives as separate parts, each with its
+two-way gateway does. A long message arrives as separate parts, each with its
 own moMsgId and a UDH ``050003<ref><total><seq>``. A part boundary never splits an escape-table
 character or a surrogate pair.
 """

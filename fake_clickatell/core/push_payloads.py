@@ -1,7 +1,7 @@
 """Outbound pushes rendered byte for byte: delivery-status callbacks and inbound (MO) messages.
 
 Each function here turns the facts of one push (a message reaching a status, an inbound message
-part) into the fields, XML or SOAP body the reference documents, and :func:`build_request` into
+part) into the fields, XML or SOAP body Clickatell documents, and :func:`build_request` into
 the HTTP request for an account's push target. Nothing is sent here; :mod:`.outbox` keeps the
 pushes and their retries.
 """
@@ -64,7 +64,7 @@ def callback_fields(
     status: int,
     charge: Decimal,
 ) -> list[tuple[str, str]]:
-    """The HTTP GET/POST callback fields, in SPEC's order; cliMsgId and from even when empty."""
+    """The HTTP GET/POST callback fields, in the documented order (cliMsgId, from: even empty)."""
     return [
         ("api_id", api_id),
         ("apiMsgId", apimsgid),
@@ -78,7 +78,7 @@ def callback_fields(
 
 
 def callback_xml(fields: Sequence[tuple[str, str]]) -> str:
-    """The XML callback document (no api_id element; charge before status, as in SPEC)."""
+    """The XML callback document (no api_id element; charge before status, as documented)."""
     values = dict(fields)
     order = ("apiMsgId", "cliMsgId", "timestamp", "to", "from", "charge", "status")
     lines = [f" <{name}>{escape(values[name])}</{name}>" for name in order]

@@ -33,7 +33,7 @@ class StatusStep:
     after: float = 0.0
 
 
-#: Default lifecycle (reference Part A §12, §15): 003 when accepted, 004 five seconds later.
+#: Default lifecycle: 003 when accepted, 004 five seconds later.
 DEFAULT_LIFECYCLE: tuple[StatusStep, ...] = (
     StatusStep(STATUS_DELIVERED_TO_GATEWAY, 0.0),
     StatusStep(STATUS_RECEIVED, 5.0),
@@ -56,7 +56,7 @@ class PushFormat(enum.Enum):
         return "GET" if self.value.endswith("_GET") else "POST"
 
 
-#: Retry delays after a failed push, in seconds (reference Part A §13, B §7.4 and §10).
+#: Retry delays after a failed push, in seconds.
 CALLBACK_RETRIES: tuple[float, ...] = tuple(
     minutes * 60.0 for minutes in (2, 4, 8, 16, 32, 64, 128, 3 * 24 * 60)
 )
@@ -240,7 +240,7 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class RecipientLimits:
-    """Most recipients one sendmsg may carry (reference Part A §8)."""
+    """Most recipients one sendmsg may carry."""
 
     get: int = 300
     post: int = 600

@@ -2,7 +2,7 @@
 
 Every error names the file, the key path and what was expected, e.g.::
 
-    flaky.yaml: accounts[0].balance: expected a number >= 0, got 'lots'
+    flaky.yaml: accounts[0].frozen: expected true or false, got 'maybe'
 
 Unknown keys are errors (they are usually typos), and so are duplicate keys. :mod:`.validation`
 is the generic validator, :mod:`.schema` the scenario's keys, :mod:`.yaml_io` the YAML.

@@ -105,7 +105,7 @@ def _error_texts(node: Node) -> Mapping[int, str]:
         code = _error_code(Node(node.source, child.path, key))
         text = child.string()
         if "\n" in text or "\r" in text or " To: " in text:
-            # " To: " would make the text read as a recipient line (reference B §1.3).
+            # " To: " would make the text read as a recipient line.
             child.fail("a single line of text without ' To: '")
         texts[code] = text
     return MappingProxyType(texts)

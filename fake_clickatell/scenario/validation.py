@@ -1,7 +1,7 @@
 """A small validator for data read from YAML: every error names the file, the key path and
 what was expected, e.g.::
 
-    flaky.yaml: accounts[0].balance: expected a number >= 0, got 'lots'
+    flaky.yaml: accounts[0].frozen: expected true or false, got 'maybe'
 
 :class:`Node` wraps one value with the key path that leads to it; its methods check a shape (a
 mapping with only the allowed keys, a list, a string, a number in range, ...) and return the
