@@ -11,7 +11,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import breakdown, coldstart, fixtures, framing, gcpause, memory, profile, rules, throughput
+from . import (
+    breakdown,
+    coldstart,
+    fixtures,
+    framing,
+    gcpause,
+    intercept,
+    memory,
+    profile,
+    rules,
+    throughput,
+)
 from .config import Config
 from .machine import describe_machine, load_average, plan_pinning
 from .stats import Report
@@ -26,6 +37,7 @@ SUITES: dict[str, Callable[[Report, Config], None]] = {
     "gc": gcpause.run,
     "coldstart": coldstart.run,
     "fixtures": fixtures.run,
+    "intercept": intercept.run,
     "rules": rules.run,
     "memory": memory.run,
     "profile": profile.run,

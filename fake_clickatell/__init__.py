@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .core.clock import ClockError, VirtualClock
     from .core.gateway import Gateway
     from .core.scenario_model import AccountSpec, Scenario, StatusStep
+    from .interception import intercept
     from .scenario import ScenarioError, load_scenario, load_scenario_text, scenario_from_data
     from .testing import FakeClickatell, FakeServerError, SentMessage
 
@@ -41,6 +42,7 @@ _EXPORTS = {
     "StatusStep": ".core.scenario_model",
     "VirtualClock": ".core.clock",
     "create_app": ".app",
+    "intercept": ".interception",
     "load_scenario": ".scenario",
     "load_scenario_text": ".scenario",
     "scenario_from_data": ".scenario",
@@ -62,6 +64,7 @@ __all__ = [
     "VirtualClock",
     "__version__",
     "create_app",
+    "intercept",
     "load_scenario",
     "load_scenario_text",
     "scenario_from_data",

@@ -6,12 +6,18 @@ Fixtures:
 * ``clickatell_server`` (session): the fake this process uses, a
   :class:`~fake_clickatell.testing.LocalBackend` (a server thread, one per xdist worker) or a
   :class:`~fake_clickatell.testing.RemoteBackend` (``--clickatell-url`` / ``FAKE_CLICKATELL_URL``).
+* ``clickatell_in_process`` (session): the fake intercept mode uses, a
+  :class:`~fake_clickatell.testing.InProcessBackend` (no server, no port).
 * ``clickatell`` (function): a :class:`~fake_clickatell.testing.FakeClickatell` handle, the fake
   reset to the test's scenario; at teardown, exceptions raised inside the fake fail the test.
 
 Marker ``clickatell_scenario(path_or_dict)`` and ini option ``clickatell_scenario`` choose the
-scenario. This module stays thin and lazy: pytest imports it in every project that has
-fake_clickatell installed, so everything else is imported inside the fixtures.
+scenario. Marker ``clickatell_intercept(hosts=..., strict=...)``, ``--clickatell-intercept`` and
+ini option ``clickatell_intercept`` switch the ``clickatell`` fixture to intercept mode: the
+app's requests to Clickatell's hosts are answered in-process (:mod:`fake_clickatell.interception`).
+
+This module stays thin and lazy: pytest imports it in every project that has fake_clickatell
+installed, so everything else is imported inside the fixtures.
 """
 
 from __future__ import annotations
@@ -19,12 +25,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
-    from .testing import Backend, FakeClickatell, LoadedScenario
+    from .testing import Backend, FakeClickatell, InProcessBackend, LoadedScenario
 
 #: The environment variable that selects a running fake, like ``--clickatell-url``.
 URL_ENV = "FAKE_CLICKATELL_URL"
@@ -32,6 +38,8 @@ URL_ENV = "FAKE_CLICKATELL_URL"
 TOKEN_ENV = "FAKE_CLICKATELL_ADMIN_TOKEN"
 MARKER = "clickatell_scenario"
 INI_SCENARIO = "clickatell_scenario"
+INTERCEPT_MARKER = "clickatell_intercept"
+INI_INTERCEPT = "clickatell_intercept"
 
 _BASE: pytest.StashKey[LoadedScenario | None] = pytest.StashKey()
 
@@ -59,6 +67,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             f" anything but loopback; default: ${TOKEN_ENV})"
         ),
     )
+    group.addoption(
+        "--clickatell-intercept",
+        dest="clickatell_intercept",
+        action="store_true",
+        default=None,
+        help=(
+            "intercept mode for every test: the app's requests to api.clickatell.com and"
+            " platform.clickatell.com are answered in-process, no server started"
+            f" (default: ini option {INI_INTERCEPT})"
+        ),
+    )
+    parser.addini(
+        INI_INTERCEPT,
+        "intercept mode for every test using the clickatell fixture (true/false)",
+        type="bool",
+        default=False,
+    )
     parser.addini(
         INI_SCENARIO,
         "scenario file every test using the clickatell fixture starts from"
@@ -74,7 +99,18 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(path_or_dict): the scenario the clickatell fixture loads for this test"
         " (a path relative to the test file, else the rootdir; or a dict)",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{INTERCEPT_MARKER}(hosts=(), strict=False): intercept mode for this test: requests"
+        " to Clickatell's hosts (and hosts) are answered by the fake in-process; strict=True"
+        " refuses every other host",
+    )
     config.stash[_BASE] = None
+    if _intercept_all(config) and _remote_url(config):
+        raise pytest.UsageError(
+            "--clickatell-intercept and --clickatell-url exclude each other: intercept mode"
+            " answers in this process, with no server"
+        )
     name = str(config.getini(INI_SCENARIO)).strip()
     if name:
         from .scenario import ScenarioError
@@ -105,7 +141,7 @@ def clickatell_server(
     from .testing.scenarios import DEFAULT_LOADED
 
     config = request.config
-    url = config.getoption("clickatell_url") or os.environ.get(URL_ENV)
+    url = _remote_url(config)
     backend: Backend
     if url:
         workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
@@ -131,11 +167,23 @@ def clickatell_server(
     backend.close()
 
 
+@pytest.fixture(scope="session")
+def clickatell_in_process(request: pytest.FixtureRequest) -> Iterator[InProcessBackend]:
+    """The fake intercept mode answers from: no server, no port (one per xdist worker)."""
+    from .testing import InProcessBackend
+    from .testing.scenarios import DEFAULT_LOADED
+
+    backend = InProcessBackend.start(request.config.stash[_BASE] or DEFAULT_LOADED)
+    yield backend
+    backend.close()
+
+
 @pytest.fixture
-def clickatell(
-    request: pytest.FixtureRequest, clickatell_server: Backend
-) -> Iterator[FakeClickatell]:
-    """The fake, reset to this test's scenario; exceptions raised inside it fail the test."""
+def clickatell(request: pytest.FixtureRequest) -> Iterator[FakeClickatell]:
+    """The fake, reset to this test's scenario; exceptions raised inside it fail the test.
+
+    In intercept mode the app's requests to Clickatell's hosts reach it with no socket.
+    """
     from .scenario import ScenarioError
     from .testing import FakeClickatell, read_scenario
     from .testing.scenarios import DEFAULT_LOADED
@@ -162,7 +210,55 @@ def clickatell(
             problem = str(error)
         if problem:  # failed outside the except block: the ScenarioError traceback is noise
             pytest.fail(f"@pytest.mark.{MARKER}: {problem}", pytrace=False)
-    handle = FakeClickatell(clickatell_server, search=search, scenario=scenario)
-    yield handle
+    intercepting = _intercept_options(request)
+    if intercepting is None:
+        backend: Backend = request.getfixturevalue("clickatell_server")
+        handle = FakeClickatell(backend, search=search, scenario=scenario)
+        yield handle
+    else:
+        from .interception import Interceptor
+
+        in_process: InProcessBackend = request.getfixturevalue("clickatell_in_process")
+        handle = FakeClickatell(in_process, search=search, scenario=scenario)
+        interceptor = Interceptor(in_process.app, **intercepting)
+        interceptor.start()
+        try:
+            yield handle
+        finally:
+            interceptor.stop()
     __tracebackhide__ = True  # the report shows the server-side error, not this fixture
     handle.check()
+
+
+def _remote_url(config: pytest.Config) -> str | None:
+    """The running fake to drive (``--clickatell-url`` or its environment variable)."""
+    url: str | None = config.getoption("clickatell_url") or os.environ.get(URL_ENV)
+    return url
+
+
+def _intercept_all(config: pytest.Config) -> bool:
+    """True when every test runs in intercept mode (the option, else the ini option)."""
+    option = config.getoption("clickatell_intercept")
+    return bool(config.getini(INI_INTERCEPT) if option is None else option)
+
+
+def _intercept_options(request: pytest.FixtureRequest) -> dict[str, Any] | None:
+    """The interceptor's arguments when this test runs in intercept mode, else ``None``."""
+    marker = request.node.get_closest_marker(INTERCEPT_MARKER)
+    if marker is None:
+        return {} if _intercept_all(request.config) else None
+    hosts = marker.kwargs.get("hosts", ())
+    strict = marker.kwargs.get("strict", False)
+    unknown = sorted(set(marker.kwargs) - {"hosts", "strict"})
+    problem = ""
+    if marker.args:
+        problem = f"takes no positional arguments, got {marker.args!r}"
+    elif unknown:
+        problem = f"takes hosts= and strict=, not {', '.join(unknown)}="
+    elif isinstance(hosts, str) or not all(isinstance(host, str) for host in hosts):
+        problem = f"hosts= takes a list of host names, got {hosts!r}"
+    elif not isinstance(strict, bool):
+        problem = f"strict= takes True or False, got {strict!r}"
+    if problem:
+        pytest.fail(f"@pytest.mark.{INTERCEPT_MARKER}: {problem}", pytrace=False)
+    return {"hosts": tuple(hosts), "strict": strict}

@@ -21,7 +21,8 @@ ROOT = Path(fake_clickatell.__file__).parent.parent
 #: Part of the package -> the parts it may import (its own modules always). From the bottom:
 #: the protocol core and the HTTP server know nothing of ours; the scenario loader and the
 #: reference client stand on the core; the running fake (app) on the core, the server and the
-#: scenario loader; the test handle on the app; the plugin and the CLI on top; the package's
+#: scenario loader; the test handle on the app; intercept mode on the handle; the plugin and the
+#: CLI on top; the package's
 #: ``__init__`` is the public surface and may re-export any of them.
 LAYERS: Mapping[str, frozenset[str]] = {
     "_version": frozenset(),
@@ -32,10 +33,13 @@ LAYERS: Mapping[str, frozenset[str]] = {
     "strategies": frozenset({"core", "client"}),
     "app": frozenset({"_version", "core", "server", "scenario"}),
     "testing": frozenset({"core", "app", "scenario"}),
-    "pytest_plugin": frozenset({"scenario", "testing"}),
+    "interception": frozenset({"core", "server", "app", "scenario", "testing"}),
+    "pytest_plugin": frozenset({"scenario", "testing", "interception"}),
     "cli": frozenset({"_version", "core", "server", "scenario", "app"}),
     "__main__": frozenset({"cli"}),
-    "__init__": frozenset({"_version", "core", "scenario", "client", "app", "testing"}),
+    "__init__": frozenset(
+        {"_version", "core", "scenario", "client", "app", "testing", "interception"}
+    ),
 }
 
 

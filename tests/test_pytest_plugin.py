@@ -83,10 +83,11 @@ def test_fixtures_are_listed_with_their_scopes(pytester: pytest.Pytester):
     result.stdout.fnmatch_lines(
         [
             "*fixtures defined from fake_clickatell.pytest_plugin*",
-            "clickatell -- *pytest_plugin.py:*",
-            "    The fake, reset to this test's scenario; *",
             "clickatell_listen_address [[]session scope[]] -- *",
             "clickatell_server [[]session scope[]] -- *",
+            "clickatell_in_process [[]session scope[]] -- *",
+            "clickatell -- *pytest_plugin.py:*",
+            "    The fake, reset to this test's scenario; *",
         ]
     )
 

@@ -1,10 +1,11 @@
 """Test helpers: the handle the ``clickatell`` pytest fixture gives a test, and its value types.
 
-:class:`FakeClickatell` drives one fake through a small :class:`Backend` interface with two
+:class:`FakeClickatell` drives one fake through a small :class:`Backend` interface with three
 implementations: :class:`LocalBackend` (a :class:`~fake_clickatell.FakeServer` in a background
-thread of the test process, driven through its runtime) and :class:`RemoteBackend` (an already
-running ``fake-clickatell serve``, driven over the JSON admin API). The handle reads the same
-JSON shapes from both, so a test cannot tell them apart.
+thread of the test process, driven through its runtime), :class:`InProcessBackend` (the same
+fake with no server: intercept mode hands it the app's requests) and :class:`RemoteBackend`
+(an already running ``fake-clickatell serve``, driven over the JSON admin API). The handle
+reads the same JSON shapes from all three, so a test cannot tell them apart.
 
 This package imports neither pytest nor a third-party HTTP client: it works in any test runner.
 
@@ -26,19 +27,21 @@ from ..app.errors import RecordedError
 from ..core.journal import JournalEntry
 from .backend import Backend
 from .handle import DEFAULT_CREDENTIALS, Clock, FakeClickatell
-from .local import LocalBackend
+from .local import CLICKATELL_URL, InProcessBackend, LocalBackend
 from .records import AccountState, PushAttempt, PushRecord, RuleState, SentMessage, StatusChange
 from .remote import RemoteBackend, RemoteBackendError
 from .reports import FakeServerError
 from .scenarios import LoadedScenario, read_scenario
 
 __all__ = [
+    "CLICKATELL_URL",
     "DEFAULT_CREDENTIALS",
     "AccountState",
     "Backend",
     "Clock",
     "FakeClickatell",
     "FakeServerError",
+    "InProcessBackend",
     "JournalEntry",
     "LoadedScenario",
     "LocalBackend",

@@ -119,12 +119,14 @@ class FakeClickatell:
 
     @property
     def backend(self) -> Backend:
-        """The backend this handle drives (:class:`LocalBackend` or :class:`RemoteBackend`)."""
+        """The backend this handle drives (:class:`LocalBackend`, :class:`InProcessBackend` or
+        :class:`RemoteBackend`)."""
         return self._backend
 
     @property
     def url(self) -> str:
-        """The base URL, e.g. ``http://127.0.0.1:40123``: what an app calls Clickatell's URL."""
+        """The base URL, e.g. ``http://127.0.0.1:40123``: what an app calls Clickatell's URL
+        (in intercept mode, Clickatell's own: ``https://api.clickatell.com``)."""
         return self._backend.url
 
     @property
