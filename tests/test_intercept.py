@@ -16,6 +16,8 @@ import re
 import threading
 import time
 import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ from typing import Any
 import httpx
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from fake_clickatell import FakeClickatell, FakeServer, intercept
@@ -288,3 +292,63 @@ def test_hosts_given_are_answered_by_the_fake(library: str, clickatell: FakeClic
             )
         )
     assert len(clickatell.messages) == 2
+
+
+# -- byte for byte what the socket answers -------------------------------------------------------
+
+PARAM_NAMES = ("api_id", "user", "password", "to", "text", "from", "climsgid", "concat", "unicode")
+PARAM_VALUES = st.sampled_from(
+    ["3442105", "demo", "secret", "27831234567", "0", "3", "1", "", "hello world", "é€", "a&b=c"]
+)
+COMMANDS = ("sendmsg", "auth", "ping", "querymsg", "getbalance", "getmsgcharge", "nosuch")
+
+
+def _urllib_reply(url: str, data: bytes | None) -> tuple[int, str, list[tuple[str, str]], bytes]:
+    try:
+        with urllib.request.urlopen(url, data=data, timeout=5) as reply:
+            return reply.status, reply.reason, reply.getheaders(), reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.reason, error.headers.items(), error.read()
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    requests_=st.lists(
+        st.tuples(
+            st.sampled_from(COMMANDS),
+            st.sampled_from(["GET", "POST"]),
+            st.dictionaries(st.sampled_from(PARAM_NAMES), PARAM_VALUES, max_size=6),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_replies_are_the_sockets_byte_for_byte(
+    requests_: list[tuple[str, str, dict[str, str]]],
+) -> None:
+    """The same requests to two fakes of the same frozen, seeded scenario: one over a socket,
+    one intercepted; status, reason, headers and body match (urllib and httpx)."""
+    scenario = {"seed": 5, "clock": {"start": 1_800_000_000, "frozen": True}}
+    server = FakeServer(scenario_from_data(scenario, "<dict>")).start()
+    try:
+        with intercept(scenario):
+            for command, method, params in requests_:
+                query = urllib.parse.urlencode(params)
+                data = query.encode() if method == "POST" else None
+                target = f"/http/{command}" + ("" if data else f"?{query}")
+                intercepted = _urllib_reply(sms_app.CLICKATELL[: -len("/http")] + target, data)
+                over_socket = _urllib_reply(server.url + target, data)
+                assert intercepted == over_socket
+                with httpx.Client() as client:
+                    fake_reply = client.request(
+                        method, f"https://api.clickatell.com{target}", content=data
+                    )
+                    real_reply = client.request(method, server.url + target, content=data)
+                assert (fake_reply.status_code, fake_reply.reason_phrase, fake_reply.content) == (
+                    real_reply.status_code,
+                    real_reply.reason_phrase,
+                    real_reply.content,
+                )
+                assert fake_reply.headers.multi_items() == real_reply.headers.multi_items()
+    finally:
+        server.stop()
