@@ -85,7 +85,7 @@ def _admin_app(runtime: Runtime) -> Flask:
     """The Flask app of the admin API (and 404s), serving ``runtime``."""
     from flask import Flask
 
-    from . import admin
+    from . import admin, ui
 
     app = Flask("fake_clickatell")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
@@ -94,6 +94,7 @@ def _admin_app(runtime: Runtime) -> Flask:
     app.url_map.strict_slashes = False
     app.extensions[EXTENSION] = runtime
     admin.register(app)
+    ui.register(app)
     return app
 
 
