@@ -348,6 +348,7 @@ def test_the_ui_is_not_journaled_as_outside_the_api(app: Flask, client: FlaskCli
         "/__ui/control",
         "/__ui/static/ui.js",
         "/__ui/static/icon.svg",
+        "/favicon.ico",
     ]:
         client.get(path).close()
     assert runtime_of(app).gateway.journal.total == before

@@ -142,6 +142,12 @@ def inbox() -> Response:
     return _render("ui/inbox.html", view="inbox", clock=clock, inbox=page, query=query)
 
 
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon a browser asks for on any page of the fake (even a JSON one)."""
+    return blueprint.send_static_file("icon.svg")
+
+
 @blueprint.get(f"{PREFIX}/conversations")
 def conversations() -> Response:
     """Every handset number, most recent activity first."""

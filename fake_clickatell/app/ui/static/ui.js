@@ -43,9 +43,39 @@
     }
   }
 
-  function swap(fresh) {
+  const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+
+  // Where the focus is inside a live region: its id, or else its position among the
+  // region's focusable elements (so a keyboard user keeps their place across a refresh).
+  function focusPlace() {
     const active = document.activeElement;
-    const focused = active && active.id && active.closest("[data-live]") ? active.id : null;
+    const region = active ? active.closest("[data-live][id]") : null;
+    if (!region) {
+      return null;
+    }
+    if (active.id) {
+      return { id: active.id };
+    }
+    return { region: region.id, index: [...region.querySelectorAll(FOCUSABLE)].indexOf(active) };
+  }
+
+  function restoreFocus(place) {
+    if (!place) {
+      return;
+    }
+    let element = place.id ? document.getElementById(place.id) : null;
+    if (!element && place.region) {
+      const region = document.getElementById(place.region);
+      const all = region ? region.querySelectorAll(FOCUSABLE) : [];
+      element = all[Math.min(place.index, all.length - 1)] || region;
+    }
+    if (element) {
+      element.focus({ preventScroll: true });
+    }
+  }
+
+  function swap(fresh) {
+    const place = focusPlace();
     const open = [...document.querySelectorAll("details[open][id]")].map((d) => d.id);
     for (const old of document.querySelectorAll("[data-live][id]")) {
       const next = fresh.getElementById(old.id);
@@ -59,12 +89,7 @@
         details.open = true;
       }
     }
-    if (focused) {
-      const element = document.getElementById(focused);
-      if (element) {
-        element.focus();
-      }
-    }
+    restoreFocus(place);
     clock.sync();
   }
 
