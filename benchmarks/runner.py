@@ -11,7 +11,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import breakdown, coldstart, fixtures, framing, gcpause, memory, profile, rules, throughput
+from . import (
+    breakdown,
+    coldstart,
+    fixtures,
+    framing,
+    gcpause,
+    inbox,
+    memory,
+    profile,
+    rules,
+    throughput,
+)
 from .config import Config
 from .machine import describe_machine, load_average, plan_pinning
 from .stats import Report
@@ -27,6 +38,7 @@ SUITES: dict[str, Callable[[Report, Config], None]] = {
     "coldstart": coldstart.run,
     "fixtures": fixtures.run,
     "rules": rules.run,
+    "inbox": inbox.run,
     "memory": memory.run,
     "profile": profile.run,
 }
