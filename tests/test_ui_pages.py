@@ -358,3 +358,13 @@ def test_hexdump_shows_offsets_hex_and_printable_bytes():
     assert hexdump("ID: é\x00") == "00000000  49 44 3a 20 c3 a9 00" + " " * 27 + "  ID: ..."
     long = hexdump("a" * 5000)
     assert long.endswith("... 904 more bytes")
+
+
+def test_the_fixtures_url_shows_the_inbox(clickatell: Any):
+    import httpx
+
+    params = {**clickatell.credentials, "to": "27999000001", "text": "from the fixture"}
+    assert httpx.get(f"{clickatell.url}/http/sendmsg", params=params).text.startswith("ID: ")
+    html = httpx.get(f"{clickatell.url}/").text
+    assert "<h1>Inbox</h1>" in html
+    assert "from the fixture" in html
