@@ -368,3 +368,13 @@ def test_the_fixtures_url_shows_the_inbox(clickatell: Any):
     html = httpx.get(f"{clickatell.url}/").text
     assert "<h1>Inbox</h1>" in html
     assert "from the fixture" in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/__ui/requests", "/__ui/conversations", "/__admin/messages", "/__admin/mo"]
+)
+def test_query_bytes_that_are_not_utf8_never_fail_a_page(app: Flask, path: str):
+    environ = {"QUERY_STRING": "status=\xff&q=\xfe\xff&page=\xff"}  # raw bytes, unescaped
+    response = app.test_client().get(path, environ_overrides=environ)
+    assert response.status_code in (200, 400)
+    assert not runtime_of(app).errors

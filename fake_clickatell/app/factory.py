@@ -86,8 +86,10 @@ def _admin_app(runtime: Runtime) -> Flask:
     from flask import Flask
 
     from . import admin, ui
+    from .lenient import LenientRequest
 
     app = Flask("fake_clickatell")
+    app.request_class = LenientRequest
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     # No redirects, ever: "/__admin/clock/" is answered, not bounced with a 308.
     app.url_map.merge_slashes = False

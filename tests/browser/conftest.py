@@ -2,7 +2,7 @@
 
 Playwright never downloads a browser here: it launches the system's Chromium
 (``executable_path``), headless, with the flags below and a fresh, temporary user-data
-directory of its own for the session (Playwright makes a new one on every launch and deletes
+directory of its own (Playwright makes a new one on every launch and deletes
 it at the end); each test gets a new browser context (no cookies or storage shared).
 
 ``make test`` installs Chromium first when it is missing and it runs as root. When it is still
@@ -66,9 +66,10 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the session."""
+    """One headless Chromium for these tests. Package-scoped: Playwright's sync API runs an
+    event loop on this thread while it is open, which asyncio.run() elsewhere would trip on."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
