@@ -317,3 +317,26 @@ def test_another_site_cannot_change_the_fake(
     assert [entry["path"] for entry in refused] == ["/__admin/reset"]  # ...which was 403
     assert "cross-site" in refused[0]["reason"]
     assert len(App(target).admin("messages")["messages"]) == 1
+
+
+def test_flushing_sends_the_callbacks_due_and_shows_every_attempt(
+    page: Page, fake: FakeServer, receiver: Receiver
+):
+    receiver.statuses = [500]  # the app's endpoint fails once
+    app = App(fake)
+    app.send(HANDSET, "with a callback", callback="1")  # 003 is pushed at once
+    app.admin("callbacks/flush")
+    app.admin("clock", {"advance": 120})  # the retry falls due two minutes later
+    control = ControlPage(page, fake)
+    control.open()
+    control.button("Flush pending callbacks").click()
+    expect(control.toast).to_have_text("Pending callbacks sent")
+    push = page.locator("article.push").first
+    expect(push.locator(".badge")).to_have_text("delivered")
+    expect(push.locator(".attempts li")).to_have_text(
+        [
+            f"Attempt 1 at {T0_ISO}: failed (HTTP 500): HTTP 500",
+            "Attempt 2 at 2027-01-15T08:02:00.000Z: ok (HTTP 200): HTTP 200",
+        ]
+    )
+    assert [request.path for request in receiver.requests] == ["/status", "/status"]
