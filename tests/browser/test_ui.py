@@ -242,6 +242,10 @@ def test_the_pages_log_no_console_errors(page: Page, fake: FakeServer, console: 
     ThreadPage(page, fake, HANDSET).open()
     page.get_by_role("button", name="Send reply").click()  # empty: the browser says so
     assert console.errors == []
+    # The pages' own requests (pages, script, styles, icon, events, refreshes) are not
+    # journaled as outside the API: the one there is the path _fill asked for.
+    outside = App(fake).admin("requests?command=")["requests"]
+    assert [entry["path"] for entry in outside] == ["/" + "nowhere" * 40]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
