@@ -11,7 +11,7 @@ SCENARIO ?=
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest bench clean
+.PHONY: serve test lint typecheck pytest browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The browser tests (tests/browser/) drive Debian's Chromium, never a browser Playwright would
+# download: install it when it is missing and we are root (CI is); otherwise those tests say
+# why they skip.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  (apt-get update -q && apt-get install -y -q chromium) >/dev/null \
+	    || echo "could not install chromium: the browser tests will say why they skip"; \
+	fi
+
 # coverage run (not pytest-cov): the pytest11 plugin is imported before pytest-cov could start.
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage report --fail-under=90
 

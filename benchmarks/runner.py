@@ -17,6 +17,7 @@ from . import (
     fixtures,
     framing,
     gcpause,
+    inbox,
     intercept,
     memory,
     profile,
@@ -39,6 +40,7 @@ SUITES: dict[str, Callable[[Report, Config], None]] = {
     "fixtures": fixtures.run,
     "intercept": intercept.run,
     "rules": rules.run,
+    "inbox": inbox.run,
     "memory": memory.run,
     "profile": profile.run,
 }

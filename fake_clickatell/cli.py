@@ -103,6 +103,8 @@ def _serve(args: argparse.Namespace) -> int:
             f" {access.token}', or open {server.url}/?token={access.token} in a browser",
             flush=True,
         )
+    else:
+        print(f"web inbox: {server.url}/", flush=True)
     freeze_long_lived_objects()
     try:
         server.serve_forever()

@@ -95,13 +95,16 @@ def test_the_clickatell_api_needs_no_token_and_takes_any_host(exposed: FakeServe
 def test_the_sign_in_link_gives_a_browser_a_strict_http_only_cookie(exposed: FakeServer):
     token = exposed.admin_token
     status, headers, _ = call(exposed.port, "GET", f"/?token={token}")
-    assert status == 200
+    assert (status, headers["Location"]) == (303, "/")  # on to the web inbox
     cookie = headers["Set-Cookie"]
     assert cookie.startswith(f"{COOKIE}={token};")
     assert "HttpOnly" in cookie
     assert "SameSite=Strict" in cookie
     browser = {"Cookie": f"{COOKIE}={token}"}
     assert call(exposed.port, "GET", "/__admin/clock", headers=browser)[0] == 200
+    assert call(exposed.port, "GET", "/", headers=browser)[0] == 200  # the inbox
+    assert call(exposed.port, "GET", "/")[0] == 401
+    assert call(exposed.port, "GET", "/__ui/static/ui.js")[0] == 401
     assert call(exposed.port, "GET", "/?token=wrong")[0] == 401
 
 

@@ -16,6 +16,7 @@ from benchmarks import (
     breakdown,
     fixtures,
     gcpause,
+    inbox,
     memory,
     profile,
     rules,
@@ -255,3 +256,20 @@ def test_the_fixture_suite_declares_issue_7s_targets():
     assert targets[fixtures.STOP] == Target(20, Better.LOWER, on_ratio=False)
     assert targets[fixtures.RESET] == Target(100, Better.LOWER, on_ratio=False)
     assert targets[fixtures.WALL["fake"]] == Target(1.0, Better.LOWER)
+
+
+def test_the_inbox_suite_fills_a_fake_and_times_each_measure(monkeypatch: pytest.MonkeyPatch):
+    app = inbox.filled(150)
+    held = app.test_client().get("/__admin/messages?limit=1").get_json()["page"]["total"]
+    assert held == 150
+    assert len(app.test_client().get("/__admin/mo").get_json()["inbound"]) == 1
+    monkeypatch.setattr(inbox, "MESSAGES", 120)
+    report = Report()
+    inbox.run(report, Config.quick(rounds=1))
+    measured = [inbox.SERVER, inbox.SERVER_EMPTY, inbox.SEARCH]
+    if inbox._browser_missing() is None:
+        measured += [inbox.FIRST, inbox.FIRST_EMPTY, inbox.LIVE]
+    for key in measured:
+        (sample,) = report.metrics[key].samples
+        assert sample > 0
+    assert len(report.verdicts()) == 3

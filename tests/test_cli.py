@@ -65,6 +65,12 @@ def test_serve_prints_its_url_logs_requests_and_stops_on_ctrl_c(served):
     assert stderr.rstrip().endswith("fake-clickatell: stopped")
 
 
+def test_serve_prints_the_web_inbox_and_serves_it(served):
+    process, url = served
+    assert process.stdout.readline() == f"web inbox: {url}/\n"
+    assert "<h1>Inbox</h1>" in get(f"{url}/")
+
+
 def test_serve_stops_on_sigterm(served):
     process, url = served
     assert get(f"{url}/http/ping?session_id=x") == "ERR: 003, Session ID expired"

@@ -63,7 +63,15 @@ def test_a_shipped_scenario_by_name_from_an_installed_wheel(tmp_path: Path):
             for _ in range(3):
                 with urllib.request.urlopen(f"{match[1]}/http/sendmsg?{query}", timeout=10) as r:
                     replies.append(r.read().decode())
+            # The web inbox: its templates and static files are package data.
+            with urllib.request.urlopen(f"{match[1]}/", timeout=10) as r:
+                inbox = r.read().decode()
+            with urllib.request.urlopen(f"{match[1]}/__ui/static/ui.js", timeout=10) as r:
+                script = r.read().decode()
         finally:
             process.terminate()
     assert replies[:2] == ["ERR: 901, Internal error"] * 2  # flaky.yaml: the first two fail
     assert replies[2].startswith("ID: ")
+    assert "<h1>Inbox</h1>" in inbox
+    assert "1\N{EN DASH}1 of 1 message," in inbox  # the one sendmsg accepted
+    assert "EventSource" in script

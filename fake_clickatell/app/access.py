@@ -188,11 +188,13 @@ class AdminGuard:
         if not hmac.compare_digest(token.encode(), expected.encode()):
             reason = "the link's token is not this server's"
             return self._refuse(environ, start_response, 401, "Unauthorized", reason)
-        body = b"Signed in: this browser may now use the fake's admin pages.\n"
+        # Signed in: on to the web inbox, without the token in the address bar or history.
+        body = b"Signed in: see /\n"
         cookie = f"{COOKIE}={expected}; Path=/; HttpOnly; SameSite=Strict"
         start_response(
-            "200 OK",
+            "303 See Other",
             [
+                ("Location", "/"),
                 ("Content-Type", "text/plain; charset=utf-8"),
                 ("Content-Length", str(len(body))),
                 ("Set-Cookie", cookie),

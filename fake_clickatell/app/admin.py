@@ -29,7 +29,7 @@ from ..core.request import TEXT_PLAIN
 from ..core.views import MessageFilter, RequestFilter
 from ..scenario import ScenarioError, load_scenario_text
 from ..server.wire import MAX_BODY
-from . import openapi
+from . import events, openapi
 from .request_log import log_line
 from .runtime import Runtime, runtime_of
 
@@ -248,6 +248,13 @@ def _admin_health() -> Response:
     return _json({"status": "ok", "version": __version__})
 
 
+def _admin_events() -> Response:
+    """Server-sent events: ``change`` whenever the fake changes (:mod:`.events`)."""
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    stream = events.stream(_runtime().changes)
+    return Response(stream, content_type="text/event-stream; charset=utf-8", headers=headers)
+
+
 def _admin_openapi() -> Response:
     return _json(openapi.document())
 
@@ -372,7 +379,7 @@ def _unexpected_error(error: Exception) -> Response:
 
 def _log_request(response: Response) -> Response:
     log = _runtime().log
-    if log is not None:
+    if log is not None and request.blueprint != "ui":  # the web UI's own traffic: not logged
         body = response.get_data(as_text=True) if response.content_type == TEXT_PLAIN else ""
         query = request.query_string.decode("latin-1")
         log_line(
@@ -392,6 +399,7 @@ def register(app: Flask) -> None:
     routes: list[tuple[str, Callable[..., Response], list[str]]] = [
         ("/health", _admin_health, ["GET"]),
         ("/openapi.json", _admin_openapi, ["GET"]),
+        ("/events", _admin_events, ["GET"]),
         ("/messages", _admin_messages, ["GET"]),
         ("/requests", _admin_requests, ["GET"]),
         ("/accounts", _admin_accounts, ["GET"]),

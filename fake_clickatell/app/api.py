@@ -62,9 +62,9 @@ def _reason(status: int) -> str:
 
 #: Paths outside the API that belong to the fake itself (the admin API, its web pages): these
 #: go to the guarded fallback app and are not journaled (they would drown what apps sent).
-_OWN_PATHS = ("/__admin/", "/__admin")
-#: The one path of the web pages so far: the sign-in link (``/?token=``).
-_PAGES = frozenset({"/"})
+_OWN_PATHS = ("/__admin/", "/__admin", "/__ui/")
+#: The web inbox (and the sign-in link, ``/?token=``), and the icon browsers ask for.
+_PAGES = frozenset({"/", "/favicon.ico"})
 
 
 def outside_reason(path: str) -> str:

@@ -85,15 +85,18 @@ def _admin_app(runtime: Runtime) -> Flask:
     """The Flask app of the admin API (and 404s), serving ``runtime``."""
     from flask import Flask
 
-    from . import admin
+    from . import admin, ui
+    from .lenient import LenientRequest
 
     app = Flask("fake_clickatell")
+    app.request_class = LenientRequest
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     # No redirects, ever: "/__admin/clock/" is answered, not bounced with a 308.
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     app.extensions[EXTENSION] = runtime
     admin.register(app)
+    ui.register(app)
     return app
 
 

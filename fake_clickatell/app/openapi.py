@@ -263,6 +263,35 @@ def document() -> dict[str, Any]:
         "/__admin/openapi.json": {
             "get": _operation("this document", {"200": _ok({"type": "object"}, "OpenAPI 3.1")})
         },
+        "/__admin/events": {
+            "get": _operation(
+                "server-sent events: a change event at once and whenever the fake changes"
+                " (data: {version, why}); the stream stays open, with a comment every 15 s",
+                {
+                    "200": {
+                        "description": "an endless text/event-stream; each event:",
+                        "content": {
+                            "text/event-stream": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["event", "data"],
+                                    "properties": {
+                                        "event": {"const": "change"},
+                                        "data": {
+                                            "type": "string",
+                                            "contentMediaType": "application/json",
+                                            "description": '{"version": int, "why": "change"'
+                                            ' or "due" (a status changed by itself)}',
+                                        },
+                                        "retry": {"type": "integer", "minimum": 0},
+                                    },
+                                }
+                            }
+                        },
+                    }
+                },
+            )
+        },
         "/__admin/messages": {
             "get": _operation(
                 "accepted messages, oldest first",

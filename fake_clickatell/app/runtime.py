@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core import views
 from ..core.gateway import Gateway
@@ -21,6 +21,7 @@ from ..core.request import ApiRequest, Outcome
 from ..core.scenario_model import Scenario
 from .access import AdminAccess
 from .errors import RecordedError
+from .events import ChangeFeed
 from .push_sender import DuePushes, PushSender, Send, http_send
 from .request_log import log_line, push_line
 
@@ -32,6 +33,8 @@ EXTENSION = "fake_clickatell"
 
 #: Seconds a flush waits for the pushes due now before it gives up.
 FLUSH_TIMEOUT = 30.0
+
+T = TypeVar("T")
 
 
 class Runtime:
@@ -58,6 +61,12 @@ class Runtime:
         #: How a scripted latency waits (real time, outside the lock).
         self.sleep = sleep
         self._errors: list[RecordedError] = []
+        #: Told of every change while anyone watches (the web UI's event streams).
+        self.changes = ChangeFeed()
+        #: The moMsgId of each inbound message's first part -> how many messages had been
+        #: accepted before it: the web UI shows both kinds in the order they happened, even
+        #: on a frozen clock (where their times are all the same).
+        self.inbound_marks: dict[str, int] = {}
         self.push_sender = PushSender(self._take_due, self._report, self._push_failed, send)
 
     # -- the API ---------------------------------------------------------------------------
@@ -67,6 +76,7 @@ class Runtime:
         with self.lock:
             outcome = self.gateway.handle(request)
             self._wake_pushes()
+            self._changed()
         return outcome
 
     def record_error(
@@ -91,6 +101,7 @@ class Runtime:
         )
         with self.lock:
             self._errors.append(recorded)
+            self._changed()
         if self.log is not None:
             self.log(f"internal error on {method} {path}: {error!r}")
         return recorded
@@ -110,6 +121,7 @@ class Runtime:
         client = str(environ.get("REMOTE_ADDR") or "")
         with self.lock:
             self.gateway.journal_outside(method, path, query, client, status, body, reason)
+            self._changed()
         if self.log is not None:
             log_line(self.log, client, method, path, query, status, body, reason)
 
@@ -139,6 +151,8 @@ class Runtime:
         with self.lock:
             self.gateway.reset()
             self._errors.clear()
+            self.inbound_marks.clear()
+            self._changed()
             return self.gateway.outbox.last_id
 
     def load(self, scenario: Scenario, *, trusted: bool = True) -> int:
@@ -150,6 +164,8 @@ class Runtime:
         with self.lock:
             self.gateway.load(scenario, trusted=trusted)
             self._errors.clear()
+            self.inbound_marks.clear()
+            self._changed()
             return self.gateway.outbox.last_id
 
     def move_clock(
@@ -166,6 +182,7 @@ class Runtime:
             if advance is not None:
                 gateway.advance_clock(advance)
             self._wake_pushes()
+            self._changed()
             return gateway.clock_json()
 
     def inject_mo(
@@ -180,23 +197,40 @@ class Runtime:
         """An inbound SMS (``InboundError`` when the fake cannot take it); its moMsgIds."""
         with self.lock:
             ids = self.gateway.inject_mo(to=to, sender=sender, text=text, api_id=api_id, user=user)
+            if ids:
+                self.inbound_marks[ids[0]] = len(self.gateway.messages)
             self._wake_pushes()
+            self._changed()
         return ids
 
     def set_rule_enabled(self, key: str, enabled: bool) -> bool:
         """Switch the rule named (or at index) ``key`` on or off; False when there is none."""
         with self.lock:
-            return self.gateway.rules.set_enabled(key, enabled)
+            done = self.gateway.rules.set_enabled(key, enabled)
+            self._changed()
+            return done
 
     def flush_pushes(self, timeout: float = FLUSH_TIMEOUT) -> bool:
         """Send every push due now and wait for them; True when none is left due."""
         return self.push_sender.flush(timeout)
 
     def close(self) -> None:
-        """Stop sending pushes (the fake's state stays readable)."""
+        """Stop sending pushes and end the event streams (the fake's state stays readable)."""
         self.push_sender.close()
+        self.changes.close()
 
     # -- views (the admin API's JSON shapes, a page at a time; ``limit=None``: all) -------
+
+    def read(self, build: Callable[[Gateway], T]) -> T:
+        """``build(gateway)`` under the lock, statuses brought up to date first: one consistent
+        view for a web page. ``build`` only copies out what the page shows (rendering it is
+        left to the caller, outside the lock)."""
+        with self.lock:
+            self.gateway.tick()
+            self._wake_pushes()
+            if self.changes.listeners:
+                self.changes.schedule(self._due_in())
+            return build(self.gateway)
 
     def clock(self) -> dict[str, Any]:
         """``{"now": unix_time, "frozen": bool}``."""
@@ -251,6 +285,21 @@ class Runtime:
         if len(self.gateway.outbox):
             self.push_sender.wake()
 
+    def _changed(self) -> None:
+        """The state changed (the lock is held): tell the event streams, if any listen."""
+        changes = self.changes
+        if changes.listeners:
+            changes.changed(self._due_in())
+
+    def _due_in(self) -> float | None:
+        """Seconds until a status changes by itself on the running clock (``None``: none
+        scheduled, or the clock is frozen)."""
+        gateway = self.gateway
+        due = gateway.timeline.next_due()
+        if due is None or gateway.clock.frozen:
+            return None
+        return due - gateway.now()
+
     def _take_due(self) -> DuePushes:
         with self.lock:
             gateway = self.gateway
@@ -261,6 +310,7 @@ class Runtime:
         with self.lock:
             push = self.gateway.report_push(push_id, result)
             line = None if push is None else push_line(push)
+            self._changed()
         if line is not None and self.log is not None:
             self.log(line)
 

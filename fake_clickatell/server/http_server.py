@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import itertools
 import select
 import selectors
 import socket
@@ -25,7 +26,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
@@ -45,6 +46,13 @@ _BACKOFF_FIRST, _BACKOFF_LAST = 0.01, 1.0
 #: Characters no header line may carry: the app's headers are checked before they are sent.
 _FORBIDDEN_IN_HEADERS = frozenset("\r\n\x00")
 _RECV_SIZE = 65536
+
+
+def _content_length(value: str | None) -> int | None:
+    """The app's Content-Length as a number (``None``: none, or not a number)."""
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value.strip())
 
 
 class _Connection:
@@ -157,35 +165,113 @@ class _Connection:
 
         result: Iterable[bytes] = self.server.app(environ, start_response)
         try:
-            payload = b"" if isinstance(result, BrokenReply) else b"".join(result)
+            if isinstance(result, BrokenReply):
+                status, headers = response
+                self._break_reply(result, status, headers)
+                return False
+            if isinstance(result, list | tuple):
+                # A whole body (every API reply): one write, head and body together.
+                return self._send_whole(request, response, b"".join(result))
+            return self._send_stream(request, response, iter(result))
         finally:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
+
+    def _head(self, response: list[Any], extra: list[str]) -> bytes | None:
+        """The response head: the app's status and headers, then ``extra`` lines; ``None``
+        (after a 500 is sent) when a header would carry a line break."""
         status, headers = response
-        if isinstance(result, BrokenReply):
-            self._break_reply(result, status, headers)
-            return False
         if any(_FORBIDDEN_IN_HEADERS.intersection(text) for pair in headers for text in pair):
             # The app tried to write a line break into the head (response splitting).
             self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, "the app sent a broken header")
-            return False
-        keep_alive = request.keep_alive
+            return None
         lines = [f"HTTP/1.1 {status}\r\n"]
-        has_length = False
-        for name, value in headers:
-            if name.lower() == "content-length":
-                has_length = True
-            lines.append(f"{name}: {value}\r\n")
-        if not has_length:
-            lines.append(f"Content-Length: {len(payload)}\r\n")
-        if not keep_alive:
-            lines.append("Connection: close\r\n")
+        lines += [f"{name}: {value}\r\n" for name, value in headers]
+        lines += extra
         lines.append("\r\n")
-        head = "".join(lines).encode("latin-1")
+        return "".join(lines).encode("latin-1")
+
+    def _send_whole(self, request: Request, response: list[Any], payload: bytes) -> bool:
+        keep_alive = request.keep_alive
+        _, headers = response
+        extra = []
+        if not any(name.lower() == "content-length" for name, _ in headers):
+            extra.append(f"Content-Length: {len(payload)}\r\n")
+        if not keep_alive:
+            extra.append("Connection: close\r\n")
+        head = self._head(response, extra)
+        if head is None:
+            return False
         self.sock.settimeout(self.limits.idle_timeout)
         self.sock.sendall(head if request.method == "HEAD" else head + payload)
         return keep_alive
+
+    def _send_stream(self, request: Request, response: list[Any], chunks: Iterator[bytes]) -> bool:
+        """Send a body as the app produces it (server-sent events, a file): each chunk is
+        written as it comes. With a Content-Length, as is; without one, chunked for HTTP/1.1
+        (the connection stays open after the last chunk) or until the close for HTTP/1.0.
+
+        An empty chunk writes nothing: an app yields one to let the server see whether the
+        client is still there, and the stream ends when it is not, or when the server stops.
+        """
+        first = next(chunks, b"")  # WSGI lets an app call start_response on its first chunk
+        sock = self.sock
+        length = next(
+            (value for name, value in response[1] if name.lower() == "content-length"), None
+        )
+        expected = _content_length(length)
+        chunked = length is None and request.version == "1.1"
+        keep_alive = request.keep_alive and (expected is not None or chunked)
+        extra = ["Transfer-Encoding: chunked\r\n"] if chunked else []
+        if not keep_alive:
+            extra.append("Connection: close\r\n")
+        head = self._head(response, extra)
+        if head is None:
+            return False
+        sock.settimeout(self.limits.idle_timeout)
+        if request.method == "HEAD":
+            sock.sendall(head)
+            return keep_alive
+        sent = 0
+        pending = head
+        for chunk in itertools.chain((first,), chunks):
+            if not chunk:
+                if self._gone():
+                    return False
+                continue
+            if chunked:
+                pending += b"%x\r\n%b\r\n" % (len(chunk), chunk)
+            else:
+                if expected is not None:
+                    chunk = chunk[: expected - sent]  # never past what the head promised
+                pending += chunk
+            sent += len(chunk)
+            sock.sendall(pending)
+            pending = b""
+            if expected is None and self._gone():
+                return False  # an endless stream whose client went away: stop producing
+        if chunked:
+            pending += b"0\r\n\r\n"
+        if pending:
+            sock.sendall(pending)
+        return keep_alive and (expected is None or sent == expected)
+
+    def _gone(self) -> bool:
+        """True when the server is stopping, or the client closed its side (EOF waiting)."""
+        if self.server.stopping:
+            return True
+        sock = self.sock
+        try:
+            sock.settimeout(0)  # a peek that never waits (select() fails past fd 1023)
+            return sock.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:
+            return False  # nothing to read: the client is there
+        except OSError:
+            return True
+        finally:
+            with contextlib.suppress(OSError):
+                sock.settimeout(self.limits.idle_timeout)
 
     def _break_reply(
         self, broken: BrokenReply, status: str, headers: list[tuple[str, str]]
@@ -261,6 +347,11 @@ class WSGIServer:
         """The base URL, e.g. ``http://127.0.0.1:8765``."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def stopping(self) -> bool:
+        """True once :meth:`shutdown` was called (a streaming response ends then)."""
+        return self._stopping.is_set()
 
     @property
     def connections(self) -> int:
