@@ -157,7 +157,7 @@ CHARSET_NAMES = {
 }
 #: Bytes the three codecs read differently: 0x80 is a C1 control in Latin-1, the euro sign in
 #: Windows-1252 and not UTF-8 at all; C3 A9 is "é" in UTF-8 and two letters in the others.
-TELLING = {
+TELLING: dict[str, dict[bytes, str | None]] = {
     "latin-1": {b"\x80": "\x80", b"\xc3\xa9": "Ã©"},
     "cp1252": {b"\x80": "€", b"\xc3\xa9": "Ã©"},
     "utf-8": {b"\x80": None, b"\xc3\xa9": "é"},

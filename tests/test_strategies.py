@@ -161,9 +161,19 @@ def test_text_strategies_reach_multi_part_texts_and_straddled_boundaries(
     strategy: st.SearchStrategy[str], unicode: bool | None
 ):
     for ucs2 in [False, True] if unicode is None else [unicode]:
-        needs = (lambda t, u=ucs2: is_gsm7(t) != u) if unicode is None else (lambda t: True)
-        reaches(strategy, lambda t, u=ucs2, n=needs: n(t) and expected_parts(t, u) >= 2)
-        reaches(strategy, lambda t, u=ucs2, n=needs: n(t) and _straddles(t, u))
+
+        def coded(text: str, ucs2: bool = ucs2) -> bool:
+            # texts() draws both: a UCS-2 text is one that is not GSM-7.
+            return unicode is not None or is_gsm7(text) != ucs2
+
+        def multi_part(text: str, ucs2: bool = ucs2, coded: Callable[[str], bool] = coded) -> bool:
+            return coded(text) and expected_parts(text, ucs2) >= 2
+
+        def straddled(text: str, ucs2: bool = ucs2, coded: Callable[[str], bool] = coded) -> bool:
+            return coded(text) and _straddles(text, ucs2)
+
+        reaches(strategy, multi_part)
+        reaches(strategy, straddled)
 
 
 @pytest.mark.parametrize(
