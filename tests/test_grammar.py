@@ -103,6 +103,13 @@ def test_parse_rejects_bodies_outside_the_grammar(body: str):
     with pytest.raises(GrammarError) as info:
         parse(body)
     assert info.value.body == body
+    reason = (
+        "a multi-line reply whose lines are not all recipient lines"
+        if "\n" in body
+        else "not a Clickatell reply"
+    )
+    assert info.value.reason == reason
+    assert str(info.value) == f"{reason}: {body!r}"
 
 
 @pytest.mark.parametrize(

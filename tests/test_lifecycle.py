@@ -278,27 +278,87 @@ def test_delmsg_leaves_a_message_that_has_left_the_router():
 # -- the admin view --------------------------------------------------------------------------
 
 
-def test_to_json_is_the_admin_view():
-    msg = message(max_credits=Decimal("2.50"), climsgid="mine", sender="Acme")
-    msg.record(T0 + 5, 4)
-    view = msg.to_json()
-    assert view["apimsgid"] == "a" * 32
-    assert (view["api_id"], view["user"], view["to"]) == ("1", "u", "27999000001")
-    assert (view["climsgid"], view["from"]) == ("mine", "Acme")
-    assert (view["text"], view["unicode"], view["coding"], view["parts"]) == (
-        "hi",
-        False,
-        "gsm7",
-        1,
+def test_to_json_is_the_admin_view_key_for_key():
+    msg = message(
+        (StatusStep(3, 0), StatusStep(4, 5)),
+        sender="Acme",
+        climsgid="mine",
+        callback=3,
+        deliv_ack=True,
+        release_at=T0 + 60,
+        concat=2,
+        max_credits=Decimal("2.50"),
+        req_feat=48,
+        queue=1,
+        escalate=True,
+        mo=True,
+        msg_type="SMS_FLASH",
+        binary=True,
+        validity=90,
+        charset="UTF-8",
     )
-    assert (view["charge"], view["status"]) == ("1", "004")
-    assert view["status_history"] == [
-        {"status": "003", "time": T0},
-        {"status": "004", "time": T0 + 5},
-    ]
-    assert (view["accepted_at"], view["release_at"]) == (T0, T0)
-    assert view["options"]["max_credits"] == "2.5"
-    assert view["options"]["validity"] == 1
-    assert message().to_json()["options"]["max_credits"] is None
+    msg.record(T0 + 65, 3)
+    assert msg.to_json() == {
+        "apimsgid": "a" * 32,
+        "climsgid": "mine",
+        "api_id": "1",
+        "user": "u",
+        "to": "27999000001",
+        "from": "Acme",
+        "text": "hi",
+        "unicode": False,
+        "coding": "gsm7",
+        "udh": None,
+        "data": None,
+        "kind": "sms",
+        "push": None,
+        "parts": 1,
+        "charge": "1",
+        "status": "003",
+        "status_history": [{"status": "011", "time": T0}, {"status": "003", "time": T0 + 65}],
+        "accepted_at": T0,
+        "release_at": T0 + 60,
+        "options": {
+            "callback": 3,
+            "deliv_ack": True,
+            "concat": 2,
+            "max_credits": "2.5",
+            "req_feat": 48,
+            "queue": 1,
+            "escalate": True,
+            "mo": True,
+            "msg_type": "SMS_FLASH",
+            "binary": True,
+            "validity": 90,
+            "charset": "UTF-8",
+        },
+    }
     assert msg.climsgid == "mine"
     assert msg.api_id == "1"
+
+
+def test_to_json_of_a_ucs2_push_without_a_cap():
+    body = MessageBody(
+        text="\u03a9",
+        coding=Coding.UCS2,
+        units=1,
+        parts=1,
+        kind="wap_si_push",
+        details=(("si_url", "http://x"),),
+    )
+    msg = Message(
+        apimsgid="b" * 32,
+        account=("2", "v"),
+        to="27999000002",
+        body=body,
+        options=OPTIONS,
+        charge=Decimal("0.80"),
+        accepted_at=T0,
+        script=DEFAULT,
+    )
+    view = msg.to_json()
+    assert (view["unicode"], view["coding"], view["kind"]) == (True, "ucs2", "wap_si_push")
+    assert view["push"] == {"si_url": "http://x"}
+    assert view["charge"] == "0.8"
+    assert view["options"]["max_credits"] is None
+    assert view["options"]["req_feat"] is None
