@@ -66,6 +66,11 @@ EXAMPLES: list[tuple[Reply, str]] = [
 ]
 
 
+def test_ok_is_empty_by_default_as_for_ping():
+    assert Ok() == Ok("")
+    assert render(Ok()) == "OK: "
+
+
 @pytest.mark.parametrize(("reply", "body"), EXAMPLES)
 def test_render_is_exact_and_parse_inverts_it(reply: Reply, body: str):
     assert render(reply) == body
