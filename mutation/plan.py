@@ -17,7 +17,7 @@ FIRST: dict[str, tuple[str, ...]] = {
     "core/encoding.py": ("tests/test_encoding.py", "tests/test_strategies.py"),
     "core/grammar.py": ("tests/test_grammar.py",),
     "core/lifecycle.py": ("tests/test_lifecycle.py", "tests/test_message_commands.py"),
-    "core/codes.py": ("tests/test_grammar.py", "tests/test_sendmsg.py"),
+    "core/codes.py": ("tests/test_codes.py", "tests/test_grammar.py", "tests/test_sendmsg.py"),
     "core/accounts.py": ("tests/test_auth_ping.py", "tests/test_message_commands.py"),
     "core/batches.py": ("tests/test_batches.py",),
     "core/clock.py": ("tests/test_sessions_clock.py",),
@@ -53,6 +53,7 @@ FIRST: dict[str, tuple[str, ...]] = {
 BROAD: tuple[str, ...] = (
     "tests/test_encoding.py",
     "tests/test_grammar.py",
+    "tests/test_codes.py",
     "tests/test_lifecycle.py",
     "tests/test_sessions_clock.py",
     "tests/test_message_commands.py",
