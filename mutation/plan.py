@@ -38,8 +38,11 @@ FIRST: dict[str, tuple[str, ...]] = {
     "core/paging.py": ("tests/test_admin.py", "tests/test_admin_security.py"),
     "core/views.py": ("tests/test_admin.py",),
     "core/request.py": ("tests/test_robustness.py",),
-    "core/endpoints.py": ("tests/test_robustness.py",),
-    "core/handlers/account.py": ("tests/test_auth_ping.py", "tests/test_message_commands.py"),
+    "core/endpoints.py": ("tests/test_auth_ping.py", "tests/test_message_commands.py"),
+    "core/handlers/account.py": (
+        "tests/test_coverage_vouchers_wap.py",
+        "tests/test_message_commands.py",
+    ),
     "core/handlers/auth.py": ("tests/test_auth_ping.py",),
     "core/handlers/batch.py": ("tests/test_batches.py",),
     "core/handlers/context.py": ("tests/test_sendmsg.py",),
