@@ -11,7 +11,7 @@ SCENARIO ?=
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest browser bench clean
+.PHONY: serve test lint typecheck pytest browser mutate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ pytest: $(STAMP) browser
 	$(BIN)/coverage report --fail-under=90
 
 test: lint typecheck pytest
+
+# Mutation testing of fake_clickatell/core (mutation/): not part of `make test`. Prints each
+# module's score and every surviving mutant. MODULES picks modules (MODULES="encoding grammar"),
+# default all of core/; MUTATE_ARGS passes options, e.g. MUTATE_ARGS="--workers 1".
+MODULES ?=
+MUTATE_ARGS ?=
+
+mutate: $(STAMP)
+	$(BIN)/python -m mutation $(MUTATE_ARGS) $(MODULES)
 
 # Benchmarks (docs/benchmarks.md): not part of `make test`. wrk comes from the OS
 # (apt-get install wrk); WireMock from npm when npm is there. Whatever is missing is reported

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -43,7 +44,7 @@ from .core.commands import (
     MSG_TYPES,
     REQ_FEAT_BITS,
 )
-from .core.encoding import GSM7_BASIC, GSM7_EXTENSION, is_gsm7
+from .core.encoding import GSM7_BASIC, GSM7_EXTENSION
 from .core.grammar import (
     COVERAGE_OK_SENTENCE,
     Accepted,
@@ -114,32 +115,155 @@ def _is_invalid_entry(entry: str) -> bool:
 
 
 # -- texts -----------------------------------------------------------------------------------
+# Hypothesis favours short strings: a plain st.text(max_size=400) almost never draws a text
+# longer than one part. The text strategies therefore mix plain texts with texts built to sit
+# at, just under or just over a part boundary, with two-unit characters (an escape pair, a
+# surrogate pair) placed to straddle boundaries, where the packing rules bite.
 
 _GSM7_BASIC_ALPHABET = "".join(sorted(GSM7_BASIC))
-_GSM7_ALPHABET = _GSM7_BASIC_ALPHABET + "".join(sorted(GSM7_EXTENSION))
+_GSM7_ESCAPES = "".join(sorted(GSM7_EXTENSION))
+_GSM7_ALPHABET = _GSM7_BASIC_ALPHABET + _GSM7_ESCAPES
 #: Any character a str can send: every code point but lone surrogates.
 _ANY_CHARACTER = st.characters(exclude_categories=["Cs"])
+_BMP_CHARACTER = st.characters(max_codepoint=0xFFFF, exclude_categories=["Cs"])
 _ASTRAL = st.characters(min_codepoint=0x10000, exclude_categories=["Cs"])
-_NOT_GSM7 = st.one_of(_ASTRAL, _ANY_CHARACTER.filter(lambda ch: not is_gsm7(ch)))
+_BMP_NOT_GSM7 = st.characters(
+    max_codepoint=0xFFFF, exclude_categories=["Cs"], exclude_characters=_GSM7_ALPHABET
+)
+_NOT_GSM7 = st.one_of(_ASTRAL, _BMP_NOT_GSM7)
+
+#: Units in one message alone and in one part of a concatenated message (reference Part A
+#: §11), and the most parts ``concat`` allows.
+_GSM7_SINGLE, _GSM7_PART = 160, 153
+_UCS2_SINGLE, _UCS2_PART = 70, 67
+_MAX_PARTS = MAX_CONCAT
+#: How far from a boundary a boundary text may end, in units.
+_NEAR = 2
+
+
+def _boundaries(single: int, per_part: int, min_size: int, max_size: int) -> list[int]:
+    """Part boundaries (in units) a text of ``min_size``..``max_size`` characters can sit on,
+    ``_NEAR`` units either side included, when every character takes one unit or more."""
+    edges = [single] + [per_part * parts for parts in range(2, _MAX_PARTS + 1)]
+    return [edge for edge in edges if edge - _NEAR >= min_size and edge + _NEAR <= max_size]
+
+
+def _pack(
+    seed: str,
+    *,
+    units: int,
+    min_chars: int,
+    width: Callable[[str], int],
+    wide: str,
+    narrow: str,
+    straddle: frozenset[int],
+) -> str:
+    """``seed`` repeated until the text takes exactly ``units`` units, at least ``min_chars``
+    characters long. ``wide`` (two units) is put wherever it would start at a unit offset in
+    ``straddle``; ``narrow`` (one unit) stands in for a two-unit character that would overshoot
+    ``units``, cover a straddle offset without starting on it, or make the text too short in
+    characters."""
+    out: list[str] = []
+    used = 0
+    index = 0
+    while used < units:
+        if used in straddle:
+            ch = wide
+        else:
+            ch = seed[index % len(seed)]
+            index += 1
+        # Each two-unit character makes the text one character shorter for the same units.
+        wide_budget = units - min_chars - (used - len(out))
+        # A seed character may not take the unit just before a straddle offset as well as it.
+        if width(ch) == 2 and (used + 2 > units or wide_budget < 1 or used + 1 in straddle):
+            ch = narrow
+        out.append(ch)
+        used += width(ch)
+    return "".join(out)
+
+
+def _gsm7_width(ch: str) -> int:
+    return 2 if ch in GSM7_EXTENSION else 1
+
+
+def _ucs2_width(ch: str) -> int:
+    return 2 if ord(ch) > 0xFFFF else 1
+
+
+@st.composite
+def _near_boundaries(
+    draw: st.DrawFn,
+    *,
+    seeds: st.SearchStrategy[str],
+    edges: list[int],
+    per_part: int,
+    single: int,
+    width: Callable[[str], int],
+    wides: st.SearchStrategy[str],
+    narrows: st.SearchStrategy[str],
+    min_chars: int,
+) -> str:
+    edge = draw(st.sampled_from(edges))
+    units = edge + draw(st.integers(-_NEAR, _NEAR))
+    # Offsets where a two-unit character would take the last unit of a part and the first of
+    # the next one (or the 160th/70th unit and one more): packing must move it whole.
+    ends = [single - 1] + [per_part * part - 1 for part in range(1, units // per_part + 1)]
+    straddle = draw(st.sets(st.sampled_from(ends), max_size=len(ends)))
+    return _pack(
+        draw(seeds),
+        units=units,
+        min_chars=min_chars,
+        width=width,
+        wide=draw(wides),
+        narrow=draw(narrows),
+        straddle=frozenset(straddle),
+    )
 
 
 def gsm7_texts(
-    *, min_size: int = 1, max_size: int = 400, escapes: bool = True
+    *, min_size: int = 1, max_size: int = 400, escapes: bool = True, boundaries: bool = True
 ) -> st.SearchStrategy[str]:
-    """Texts of the GSM 03.38 alphabet; with ``escapes``, escape-table characters (count 2)."""
+    """Texts of the GSM 03.38 alphabet; with ``escapes``, escape-table characters (count 2).
+
+    With ``boundaries`` (the default), about half the draws are long texts that end within two
+    septets of a part boundary (160 septets alone, 153 per part of a concatenated message, up
+    to the 35 parts ``concat`` allows, as far as ``max_size`` characters reach), with escape
+    characters placed to straddle part boundaries; the rest are plain (mostly short) texts.
+    ``min_size`` and ``max_size`` count characters.
+    """
     alphabet = _GSM7_ALPHABET if escapes else _GSM7_BASIC_ALPHABET
-    return st.text(alphabet, min_size=min_size, max_size=max_size)
+    plain = st.text(alphabet, min_size=min_size, max_size=max_size)
+    edges = _boundaries(_GSM7_SINGLE, _GSM7_PART, min_size, max_size)
+    if not boundaries or not edges:
+        return plain
+    near = _near_boundaries(
+        seeds=st.text(alphabet, min_size=1, max_size=40),
+        edges=edges,
+        per_part=_GSM7_PART,
+        single=_GSM7_SINGLE,
+        width=_gsm7_width,
+        wides=st.sampled_from(_GSM7_ESCAPES if escapes else _GSM7_BASIC_ALPHABET),
+        narrows=st.sampled_from(_GSM7_BASIC_ALPHABET),
+        min_chars=min_size,
+    )
+    return st.one_of(plain, near)
 
 
-def unicode_texts(*, min_size: int = 1, max_size: int = 200) -> st.SearchStrategy[str]:
+def unicode_texts(
+    *, min_size: int = 1, max_size: int = 200, boundaries: bool = True
+) -> st.SearchStrategy[str]:
     """Texts that need UCS-2: at least one non-GSM-7 character, often outside the BMP.
 
-    ``max_size`` counts characters; UCS-2 needs up to twice as many units.
+    ``min_size`` and ``max_size`` count characters; UCS-2 needs up to twice as many units.
+    With ``boundaries`` (the default), about half the draws are long texts that end within two
+    units of a part boundary (70 units alone, 67 per part, up to the 35 parts ``concat``
+    allows, as far as ``max_size`` reaches), with surrogate pairs (characters outside the BMP)
+    placed to straddle part boundaries; the rest are plain (mostly short) texts.
     """
     if min_size < 1 or max_size < min_size:
         raise ValueError("unicode_texts needs 1 <= min_size <= max_size")
     filler = st.one_of(_ANY_CHARACTER, _ASTRAL, st.sampled_from(_GSM7_ALPHABET))
-    return st.builds(
+    plain = st.builds(
         lambda rest, special, at: (
             rest[: at % (len(rest) + 1)] + special + rest[at % (len(rest) + 1) :]
         ),
@@ -147,11 +271,34 @@ def unicode_texts(*, min_size: int = 1, max_size: int = 200) -> st.SearchStrateg
         _NOT_GSM7,
         st.integers(0, max_size),
     )
+    edges = _boundaries(_UCS2_SINGLE, _UCS2_PART, min_size, max_size)
+    if not boundaries or not edges:
+        return plain
+    near = _near_boundaries(
+        # The seed starts with a character GSM-7 lacks, so every text built from it needs UCS-2
+        # (in one unit: the first character is always the seed's first).
+        seeds=st.builds(
+            operator.add,
+            _BMP_NOT_GSM7,
+            st.text(filler, max_size=40),
+        ),
+        edges=edges,
+        per_part=_UCS2_PART,
+        single=_UCS2_SINGLE,
+        width=_ucs2_width,
+        wides=_ASTRAL,
+        narrows=_BMP_CHARACTER,
+        min_chars=min_size,
+    )
+    return st.one_of(plain, near)
 
 
-def texts(*, max_size: int = 400) -> st.SearchStrategy[str]:
-    """Non-empty texts, GSM-7 or not."""
-    return st.one_of(gsm7_texts(max_size=max_size), unicode_texts(max_size=max(1, max_size // 2)))
+def texts(*, max_size: int = 400, boundaries: bool = True) -> st.SearchStrategy[str]:
+    """Non-empty texts, GSM-7 or not (``boundaries`` as for :func:`gsm7_texts`)."""
+    return st.one_of(
+        gsm7_texts(max_size=max_size, boundaries=boundaries),
+        unicode_texts(max_size=max(1, max_size // 2), boundaries=boundaries),
+    )
 
 
 # -- sendmsg options -------------------------------------------------------------------------

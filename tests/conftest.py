@@ -62,6 +62,9 @@ pytest_plugins = ["pytester"]
 #   HYPOTHESIS_PROFILE=ci; no database; prints the reproduction blob), with 8x dev's examples.
 #   Tests whose examples are costly (a socket, the state machine) run a share of them; see
 #   tests/client_support.py:examples.
+# - mutation: what `make mutate` runs each mutant's tests with (mutation/runner.py): dev's
+#   examples, derandomized so that a score is reproducible, and no database, so that no
+#   mutant's failing example is replayed by a later run.
 # (Imported here rather than at the top: this section is appended to a shared file.)
 import os  # noqa: E402
 
@@ -69,4 +72,5 @@ from hypothesis import settings  # noqa: E402
 
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("ci", settings.get_profile("ci"), max_examples=400, deadline=None)
+settings.register_profile("mutation", settings.get_profile("dev"), derandomize=True, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -192,11 +192,31 @@ def test_mo_xml_and_soap():
         "<from>27831234567</from><to>27999000001</to><timestamp>2007-02-26 14:36:50</timestamp>"
         "<text>a&lt;b &amp; c</text><charset>ISO-8859-1</charset><udh></udh></clickmo>"
     )
-    soap = part.soap()
-    assert 'xmlns:tns="clickatell_mo"' in soap
-    assert "<tns:mo_callback " in soap
-    assert '<momsgid xsi:type="xsd:string">' + "m" * 32 + "</momsgid>" in soap
-    assert '<text xsi:type="xsd:string">a&lt;b &amp; c</text>' in soap
+    # Byte for byte, like the MT callback envelope above: the envelope of the MT callback with
+    # namespace clickatell_mo, element mo_callback and the MO children in the reference's order,
+    # lower-case, values XML-escaped.
+    assert part.soap() == (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        '<SOAP-ENV:Envelope SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" '
+        'xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
+        'xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/" '
+        'xmlns:tns="clickatell_mo">\n'
+        "<SOAP-ENV:Body>\n"
+        '<tns:mo_callback xmlns:tns="clickatell_mo">\n'
+        '<api_id xsi:type="xsd:int">1</api_id>\n'
+        '<from xsi:type="xsd:string">27831234567</from>\n'
+        '<to xsi:type="xsd:string">27999000001</to>\n'
+        '<timestamp xsi:type="xsd:string">2007-02-26 14:36:50</timestamp>\n'
+        '<charset xsi:type="xsd:string">ISO-8859-1</charset>\n'
+        '<udh xsi:type="xsd:string"></udh>\n'
+        '<text xsi:type="xsd:string">a&lt;b &amp; c</text>\n'
+        '<momsgid xsi:type="xsd:string">' + "m" * 32 + "</momsgid>\n"
+        "</tns:mo_callback>\n"
+        "</SOAP-ENV:Body>\n"
+        "</SOAP-ENV:Envelope>"
+    )
 
 
 def test_host_policy():

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from fake_clickatell import strategies as cst
@@ -143,6 +143,8 @@ def check_send(
     after: Decimal,
 ) -> None:
     """Everything a send must satisfy, from the client's results and the fake's admin view."""
+    # Shown by --hypothesis-show-statistics: the share of sends that needed several parts.
+    event(f"{case.coding}: {'one part' if case.parts == 1 else 'multi-part'}")
     assert before == case.balance
     expected = case.expected()
     # Results align with the recipients, in order.

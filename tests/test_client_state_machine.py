@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, settings
+from hypothesis import assume, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -61,6 +61,9 @@ class ModelMessage:
         return 4 if now >= start + 5 else 3
 
 
+# Up to three parts in either coding: the text strategies draw about half their texts at a
+# part boundary (160 or 306 septets, 70 or 134 units), so runs send long texts as well as
+# short ones and charge them by parts.
 _TEXTS = st.one_of(
     cst.gsm7_texts(max_size=320).map(lambda text: (text, False)),
     cst.unicode_texts(max_size=140).map(lambda text: (text, True)),
@@ -183,6 +186,7 @@ class ClientAgainstFake(RuleBasedStateMachine):
         results = self.client.send([n for n, _ in recipients], body, **options)
         self.use_session()
         parts = expected_parts(body, ucs2)
+        event(f"send: {'ucs2' if ucs2 else 'gsm7'} {'one part' if parts == 1 else 'multi-part'}")
         accepted = []
         assert len(results) == len(recipients)
         for result, (number, valid) in zip(results, recipients, strict=True):

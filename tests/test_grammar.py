@@ -9,6 +9,7 @@ from hypothesis import given
 
 from fake_clickatell.core.grammar import (
     COVERAGE_FAIL_SENTENCE,
+    COVERAGE_OK_SENTENCE,
     Accepted,
     ApiError,
     Balance,
@@ -65,6 +66,11 @@ EXAMPLES: list[tuple[Reply, str]] = [
 ]
 
 
+def test_ok_is_empty_by_default_as_for_ping():
+    assert Ok() == Ok("")
+    assert render(Ok()) == "OK: "
+
+
 @pytest.mark.parametrize(("reply", "body"), EXAMPLES)
 def test_render_is_exact_and_parse_inverts_it(reply: Reply, body: str):
     assert render(reply) == body
@@ -80,6 +86,18 @@ def test_render_is_exact_and_parse_inverts_it(reply: Reply, body: str):
         "ERR 001, x",
         "ID:",
         "ID: a\nnonsense",
+        # Several lines are a multi-recipient reply only when every line is a recipient line.
+        "OK: x\ny",
+        "OK\nOK",
+        f"ID: {ID} To: 1\nnonsense",
+        f"nonsense\nID: {ID} To: 1",
+        f"ID: {ID} To: 1\n",
+        f"ID: {ID} To: 1\n\nID: {ID} To: 2",
+        "ERR: 105, Invalid destination address To: 1\nERR: 105, x",
+        f"ID: {ID} Status: 004\nID: {ID} To: 1",
+        "Credit: 1.00\nCredit: 2.00",
+        # One line with " To: " that is no recipient line is no reply at all.
+        "ID: a b To: 1",
         "Credit: lots",
         "Status: 004",
         "\n",
@@ -90,6 +108,13 @@ def test_parse_rejects_bodies_outside_the_grammar(body: str):
     with pytest.raises(GrammarError) as info:
         parse(body)
     assert info.value.body == body
+    reason = (
+        "a multi-line reply whose lines are not all recipient lines"
+        if "\n" in body
+        else "not a Clickatell reply"
+    )
+    assert info.value.reason == reason
+    assert str(info.value) == f"{reason}: {body!r}"
 
 
 @pytest.mark.parametrize(
@@ -103,10 +128,68 @@ def test_parse_rejects_bodies_outside_the_grammar(body: str):
         ("2.50", "2.5"),
         ("0", "0"),
         ("0.000", "0"),
+        ("-0", "0"),
+        ("-0.00", "0"),
+        ("-1.50", "-1.5"),
+        ("10.10", "10.1"),
+        ("1E+3", "1000"),
     ],
 )
 def test_format_decimal_is_the_shortest_plain_form(value: str, text: str):
     assert format_decimal(Decimal(value)) == text
+
+
+@pytest.mark.parametrize(
+    ("given", "kept", "body"),
+    [
+        ("12.5", "12.50", "Credit: 12.50"),
+        ("7", "7.00", "Credit: 7.00"),
+        ("1E+2", "100.00", "Credit: 100.00"),
+        ("0.004", "0.00", "Credit: 0.00"),
+        # Two decimals by Decimal's default context: half to even.
+        ("12.345", "12.34", "Credit: 12.34"),
+        ("12.355", "12.36", "Credit: 12.36"),
+        ("0.125", "0.12", "Credit: 0.12"),
+        ("12.3449", "12.34", "Credit: 12.34"),
+    ],
+)
+def test_balance_keeps_two_decimals(given: str, kept: str, body: str):
+    balance = Balance(Decimal(given))
+    assert balance.credit == Decimal(kept)
+    assert balance.credit.as_tuple().exponent == -2  # 12.50, not 12.5: the value as rendered
+    assert balance == Balance(Decimal(kept))
+    assert render(balance) == body
+    assert parse(body) == balance
+
+
+@pytest.mark.parametrize(
+    ("body", "reply"),
+    [
+        # A single recipient line is a MultiRecipient, not an Accepted or an ApiError.
+        (f"ID: {ID} To: 27999000001", MultiRecipient((RecipientAccepted(ID, "27999000001"),))),
+        (
+            "ERR: 114, Cannot route message To: 27999000001",
+            MultiRecipient((RecipientError(114, "Cannot route message", "27999000001"),)),
+        ),
+        # The error text is everything up to the first " To: ".
+        (
+            "ERR: 105, x To: y To: z",
+            MultiRecipient((RecipientError(105, "x", "y To: z"),)),
+        ),
+        ("OK: To", Ok("To")),
+        ("ERR: 999, what", ApiError(999, "what")),
+        ("ERR: 001, ", ApiError(1, "")),
+        ("ERR: 12, x", PlainError("12, x")),
+        ("ERR: 1, x To: 2", PlainError("1, x To: 2")),  # no recipient line: a plain error
+        ("OK: OK", Ok("OK")),
+        (f"ID: {ID} Status: 000", MessageStatus(ID, 0)),
+        (f"apiMsgId: {ID} charge: -1.5 status: 010", MessageCharge(ID, Decimal("-1.5"), 10)),
+        ("Credit: -3", Balance(Decimal("-3.00"))),
+        (f"OK: {COVERAGE_OK_SENTENCE} Charge: 2", Coverage(Decimal("2"))),
+    ],
+)
+def test_parse_reads_edge_bodies(body: str, reply: Reply):
+    assert parse(body) == reply
 
 
 @given(replies())

@@ -1,0 +1,194 @@
+"""``python -m mutation [MODULE ...]``: mutation scores of the core, per module.
+
+MODULE is a path inside fake_clickatell/ (``core/encoding.py``) or a module's bare name
+(``encoding``); none means every module of ``fake_clickatell/core``. For each module the tool
+runs the module's own tests first and the in-process suite only on what survives
+(mutation/plan.py), then prints one table row per module and every surviving mutant.
+Mutants known to change nothing observable are listed, one key and reason a line, in
+mutation/equivalent.txt: they are left out of the score and of the survivors, and a listed
+mutant that the tests kill after all is reported so the list stays honest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .operators import Mutant, mutants, mutate
+from .plan import CORE, PYTEST_ARGS, core_modules, stages
+from .runner import Job, run, warm_up
+
+EQUIVALENT = Path(__file__).with_name("equivalent.txt")
+
+
+def load_equivalents(path: Path = EQUIVALENT) -> dict[str, str]:
+    """Key -> reason, from a file of ``key  reason`` lines (``#`` starts a comment line)."""
+    listed: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, reason = line.partition(" ")
+        if not reason.strip():
+            raise SystemExit(f"{path}:{number}: {key} has no reason")
+        listed[key] = reason.strip()
+    return listed
+
+
+@dataclass
+class Score:
+    """What became of one module's mutants."""
+
+    module: str
+    total: int = 0
+    killed: int = 0
+    timeouts: int = 0
+    equivalent: int = 0
+    survivors: list[Mutant] = field(default_factory=list)
+    #: Keys listed as equivalent that the tests kill, or that name no mutant any more.
+    stale: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        """Killed over the mutants that are not known equivalents."""
+        real = self.total - self.equivalent
+        return 100.0 if real == 0 else 100.0 * self.killed / real
+
+
+def _resolve(name: str, known: list[str]) -> str:
+    if name in known:
+        return name
+    matches = [m for m in known if Path(m).stem == name or m == f"core/{name}"]
+    if len(matches) != 1:
+        raise SystemExit(f"unknown or ambiguous module {name!r}; one of: {', '.join(known)}")
+    return matches[0]
+
+
+def _dotted(module: str) -> str:
+    return "fake_clickatell." + module.removesuffix(".py").replace("/", ".")
+
+
+def score_module(
+    module: str, equivalents: dict[str, str], *, workers: int, log: bool, first_only: bool = False
+) -> Score:
+    """Run every mutant of ``module`` through its stages (``first_only``: stage 1 alone); the
+    unmutated tests of each stage must pass first."""
+    started = time.monotonic()
+    path = CORE.parent / module
+    source = path.read_text(encoding="utf-8")
+    found = mutants(source, module)
+    score = Score(module, total=len(found))
+    alive = list(range(len(found)))
+    planned = stages(module)
+    for number, tests in enumerate(planned[:1] if first_only else planned, 1):
+        if not alive:
+            break
+        (baseline,) = run([Job(tests)], pytest_args=PYTEST_ARGS, workers=1, timeout=600)
+        if not baseline.passed:
+            raise SystemExit(f"{module}: the unmutated tests fail (stage {number}: {tests})")
+        timeout = 3 * baseline.seconds + 10
+        jobs = [
+            Job(tests, _dotted(module), compile(mutate(source, module, i), path, "exec"), str(path))
+            for i in alive
+        ]
+        if log:
+            print(f"  {module}: stage {number}: {len(jobs)} mutants", flush=True)
+        results = run(jobs, pytest_args=PYTEST_ARGS, workers=workers, timeout=timeout)
+        survivors = []
+        for index, result in zip(alive, results, strict=True):
+            if result.passed:
+                survivors.append(index)
+            else:
+                score.killed += 1
+                score.timeouts += result.exit_code is None
+        alive = survivors
+    keys = {mutant.key for mutant in found}
+    for index, mutant in enumerate(found):
+        if index not in alive:
+            continue
+        if mutant.key in equivalents:
+            score.equivalent += 1
+        else:
+            score.survivors.append(mutant)
+    survived = {found[index].key for index in alive}
+    score.stale = [
+        key
+        for key in equivalents
+        if key.startswith(f"{module}:") and (key not in keys or key not in survived)
+    ]
+    score.seconds = time.monotonic() - started
+    return score
+
+
+def report(scores: list[Score]) -> str:
+    """The table, the survivors and the stale entries of the equivalent list."""
+    lines = [
+        f"{'module':32} {'mutants':>7} {'killed':>6} {'equiv':>5} {'survived':>8} "
+        f"{'score':>7} {'time':>6}"
+    ]
+    for s in scores:
+        lines.append(
+            f"{s.module:32} {s.total:7} {s.killed:6} {s.equivalent:5} {len(s.survivors):8} "
+            f"{s.score:6.1f}% {s.seconds:5.0f}s"
+        )
+    total = sum(s.total for s in scores)
+    killed = sum(s.killed for s in scores)
+    equivalent = sum(s.equivalent for s in scores)
+    real = total - equivalent
+    overall = 100.0 if real == 0 else 100.0 * killed / real
+    lines.append(
+        f"{'all':32} {total:7} {killed:6} {equivalent:5} {real - killed:8} {overall:6.1f}%"
+    )
+    survivors = [m for s in scores for m in s.survivors]
+    lines.append("")
+    lines.append(f"surviving mutants: {len(survivors)}")
+    lines.extend(f"  {m.describe()}" for m in survivors)
+    stale = [key for s in scores for key in s.stale]
+    if stale:
+        lines.append("")
+        lines.append("mutation/equivalent.txt entries to remove (killed, or no such mutant):")
+        lines.extend(f"  {key}" for key in stale)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mutation", description=__doc__.split("\n")[0])
+    parser.add_argument("modules", nargs="*", help="core/encoding.py or encoding; default: all")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument(
+        "--first-stage",
+        action="store_true",
+        help="each module's own tests only: quicker, a lower score (survivors may die later)",
+    )
+    args = parser.parse_args(argv)
+    known = core_modules()
+    modules = [_resolve(name, known) for name in args.modules] or known
+    equivalents = load_equivalents()
+    if args.list:
+        for module in modules:
+            source = (CORE.parent / module).read_text(encoding="utf-8")
+            for mutant in mutants(source, module):
+                print(mutant.describe())
+        return 0
+    warm_up()
+    scores = []
+    for module in modules:
+        score = score_module(
+            module, equivalents, workers=args.workers, log=True, first_only=args.first_stage
+        )
+        scores.append(score)
+        for mutant in score.survivors:  # as they come: a whole run takes a while
+            print(f"  survived: {mutant.describe()}", flush=True)
+    print()
+    print(report(scores))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
