@@ -42,8 +42,13 @@ browser:
 	fi
 
 # coverage run (not pytest-cov): the pytest11 plugin is imported before pytest-cov could start.
+# Every CPU runs tests (-n auto; PYTEST_ARGS="-n 0" runs them in this process). The workers
+# and the processes the tests start are measured too, and combined when the run ends
+# (pyproject.toml's [tool.coverage.run]); a process a test kills leaves an empty data file,
+# which the combination skips with a warning.
 pytest: $(STAMP) browser
-	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest -n auto $(PYTEST_ARGS)
 	$(BIN)/coverage report --fail-under=90
 
 test: lint typecheck pytest

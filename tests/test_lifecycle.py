@@ -315,9 +315,14 @@ def test_to_json_is_the_admin_view_key_for_key():
         "parts": 1,
         "charge": "1",
         "status": "003",
-        "status_history": [{"status": "011", "time": T0}, {"status": "003", "time": T0 + 65}],
+        "status_history": [
+            {"status": "011", "time": T0, "time_iso": "2027-01-15T08:00:00.000Z"},
+            {"status": "003", "time": T0 + 65, "time_iso": "2027-01-15T08:01:05.000Z"},
+        ],
         "accepted_at": T0,
+        "accepted_at_iso": "2027-01-15T08:00:00.000Z",
         "release_at": T0 + 60,
+        "release_at_iso": "2027-01-15T08:01:00.000Z",
         "options": {
             "callback": 3,
             "deliv_ack": True,
