@@ -4,10 +4,12 @@ real socket (each test runs both ways), with the client quirks the fake must tak
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
 
+from fake_clickatell.core.accounts import open_key
 from fake_clickatell.core.scenario_model import RestSettings
 from fake_clickatell.scenario import scenario_from_data
 
@@ -245,7 +247,8 @@ def test_scheduled_delivery_in_iso_with_an_offset_waits_at_011(rest: Harness):
     )
     sent_one(rest, {"text": "hi", "to": ["27999000001"], "scheduledDeliveryTime": int(T0) + 60})
     first, second = rest.messages()
-    assert first["status"] == "011" and second["status"] == "011"
+    assert first["status"] == "011"
+    assert second["status"] == "011"
     assert second["release_at"] == T0 + 60
 
 
@@ -350,7 +353,8 @@ def test_a_missing_or_unknown_token_is_401(rest: Harness, authorization: str | N
         sent["Authorization"] = authorization
     assert call(rest, "GET", "/rest/account/balance", None, sent) == (401, AUTH_FAILED)
     (entry,) = rest.admin("requests")["requests"]
-    assert entry["reason"] and TOKEN not in entry["reason"]
+    assert entry["reason"]
+    assert TOKEN not in entry["reason"]
 
 
 def test_a_frozen_account_is_401_001_and_ip_lockdown_401_007(rest: Harness):
@@ -389,7 +393,8 @@ def test_in_open_mode_every_token_is_an_account_of_its_own(fake: Harness):
         assert send(fake, {"text": "hi", "to": ["27999000001"]}, headers(token))[0] == 202
     accounts = fake.admin("accounts")["accounts"]
     assert [(a["user"], a["balance"]) for a in accounts] == [("token", "98"), ("token", "99")]
-    assert all(a["api_id"].startswith("rest-") and "a" != a["api_id"][5:] for a in accounts)
+    assert [a["api_id"] for a in accounts] == [open_key("rest", "a")[0], open_key("rest", "b")[0]]
+    assert re.fullmatch(r"rest-[0-9a-f]{12}", accounts[0]["api_id"])
     too_long = "t" * 65
     assert call(fake, "GET", "/rest/account/balance", None, headers(too_long)) == (401, AUTH_FAILED)
 
@@ -416,7 +421,8 @@ def test_the_status_by_client_message_id_is_the_newest(rest: Harness):
     sent_one(rest, {"text": "hi", "to": ["27999000001"], "clientMessageId": "ref"})
     newest = sent_one(rest, {"text": "hi", "to": ["27999000002"], "clientMessageId": "ref"})
     status, body = call(rest, "GET", "/rest/message?clientMessageId=ref")
-    assert status == 200 and json.loads(body)["data"]["apiMessageId"] == newest
+    assert status == 200
+    assert json.loads(body)["data"]["apiMessageId"] == newest
     without = sent_one(rest)
     assert '"clientMessageId"' not in call(rest, "GET", f"/rest/message/{without}")[1]
 
@@ -505,7 +511,8 @@ def test_unknown_paths_are_404_and_wrong_methods_405(
 ):
     assert call(rest, method, path, b"{}") == (status, INVALID_PARAMETERS)
     (entry,) = rest.admin("requests")["requests"]
-    assert entry["api"] == "rest" and entry["reason"]
+    assert entry["api"] == "rest"
+    assert entry["reason"]
 
 
 # -- rules, faults, failures ------------------------------------------------------------------
