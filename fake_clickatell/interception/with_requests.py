@@ -3,9 +3,10 @@
 intercepted host gets the fake's answer instead.
 
 The reply goes to urllib3 as its status, headers and body, so the response is what requests
-makes of a real one (a truncated body falls short of its Content-Length, as on the wire). A broken reply raises what requests raises
-when a real socket breaks the same way: ``ConnectionError`` for a reset or an empty reply,
-``ChunkedEncodingError`` for a truncated one (when its body is read), ``ReadTimeout`` for a hang.
+makes of a real one (a truncated body falls short of its Content-Length, as on the wire). A
+broken reply raises what requests raises when a real socket breaks the same way:
+``ConnectionError`` for a reset or an empty reply, ``ChunkedEncodingError`` for a truncated one
+(when its body is read), ``ReadTimeout`` for a hang.
 """
 
 from __future__ import annotations
