@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import datetime, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
@@ -249,3 +251,13 @@ def test_hypothesis_sends_through_the_client_match_the_fake(numbers, text, optio
             assert client.query(client_message_id=options["client_message_id"]).apimsgid == (
                 sent[-1].apimsgid
             )
+
+
+def test_the_readmes_rest_client_example_runs():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    (example,) = [
+        body
+        for body in re.findall(r"^```python\n(.*?)^```$", readme, re.MULTILINE | re.DOTALL)
+        if "RestClient(fake.url" in body
+    ]
+    exec(example, {})
