@@ -653,3 +653,19 @@ def test_strict_mode_names_the_account_of_a_token(rest: Harness):
     assert [m["api_id"] for m in rest.messages()] == ["3442105", "3442105"]
     balance = [a["balance"] for a in rest.admin("accounts")["accounts"] if a["user"] == "demo"]
     assert balance == ["298.5"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("maxMessageParts", 40, "maxMessageParts: expected a whole number from 1 to 35, got '40'"),
+        ("clientMessageId", "a b", "clientMessageId: 'a b' is not 1-32 printable characters"),
+        ("validityPeriod", "x", "validityPeriod: expected a whole number from 1 to 1440, got 'x'"),
+        ("scheduledDeliveryTime", "x", "scheduledDeliveryTime: expected unix seconds or an ISO"),
+        ("mo", 2, "mo: expected true, false, 0 or 1 (or one of them as a string), got 2"),
+    ],
+)
+def test_reasons_name_the_rest_field(rest: Harness, field: str, value: object, reason: str):
+    send(rest, {"text": "hi", "to": ["27999000001"], field: value})
+    (entry,) = rest.admin("requests")["requests"]
+    assert entry["reason"].startswith(reason)

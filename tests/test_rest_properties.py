@@ -142,3 +142,35 @@ def test_credit_runs_out_in_request_order(numbers: list[str], credit: int):
     assert [e["to"] for e in entries] == numbers
     (account,) = runtime_of(fake).accounts()["accounts"]
     assert Decimal(account["balance"]) == credit - min(len(valid), credit)
+
+
+_SEGMENTS = st.text(st.characters(codec="ascii", exclude_characters="/?#%"), max_size=8)
+
+
+@COSTLY
+@given(
+    st.sampled_from(["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]),
+    st.lists(
+        st.one_of(st.sampled_from(["message", "account", "balance", "coverage"]), _SEGMENTS),
+        max_size=3,
+    ),
+    st.dictionaries(
+        st.sampled_from(["Authorization", "X-Version", "Content-Type"]),
+        st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=20),
+    ),
+    st.binary(max_size=30),
+)
+def test_any_request_under_rest_gets_the_apis_json(method, segments, sent, body):
+    fake = app()
+    runtime = runtime_of(fake)
+    runtime.reset()
+    path = "/rest/" + "/".join(segments)
+    reply = fake.test_client().open(path, method=method, headers=sent, data=body)
+    assert reply.headers["Content-Type"] == "application/json"
+    if method != "HEAD":
+        parsed = json.loads(reply.get_data())
+        assert list(parsed) in (["data"], ["error"])
+        if "error" in parsed:
+            check_error(parsed["error"])
+    assert reply.status_code in (200, 202, 207, 400, 401, 402, 404, 405, 410)
+    assert runtime.errors == []

@@ -79,7 +79,7 @@ class SentMessage:
                 StatusChange(step["status"], step["time"]) for step in data["status_history"]
             ),
             options=MappingProxyType(dict(data["options"])),
-            api=data["api"],
+            api=data.get("api", "http"),
         )
 
     def describe(self) -> str:
