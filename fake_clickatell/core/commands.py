@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -215,12 +215,11 @@ class SendPlan:
     recipients: tuple[str, ...]
     body: MessageBody
     options: MessageOptions
-    #: How a recipient is echoed in its result, from the entry as given and, once accepted,
-    #: its number: the text grammar echoes the entry (made printable); JSON echoes an
-    #: accepted entry's digits and a refused one as received.
-    echo: Callable[[str, str | None], str] = field(
-        default=lambda entry, msisdn: echo_recipient(entry)
-    )
+    #: How a refused recipient is echoed in its result (``None``: made printable, as the text
+    #: grammar needs; JSON echoes it as received).
+    echo: Callable[[str], str] | None = None
+    #: An accepted recipient is echoed as its number's digits (JSON), not as given (text).
+    accepted_as_digits: bool = False
 
     @property
     def sender(self) -> str | None:

@@ -28,6 +28,7 @@ from .commands import (
     SendPlan,
     api_error,
     destination_reason,
+    echo_recipient,
     normalize_msisdn,
 )
 from .grammar import (
@@ -560,7 +561,7 @@ class Gateway:
         forced: tuple[int, frozenset[str] | None, str] | None,
     ) -> RecipientResult:
         """One recipient: validity, scripted errors, route, credit; then the message."""
-        to = plan.echo(entry, None)
+        to = echo_recipient(entry) if plan.echo is None else plan.echo(entry)
         api = plan.options.api
         msisdn = normalize_msisdn(entry, account.dial_prefix)
         if msisdn is None:
@@ -612,7 +613,7 @@ class Gateway:
         if message.options.callback:
             self._on_status(StatusEvent(message, message.status, now))
         self.timeline.start(message)
-        return RecipientAccepted(message.apimsgid, plan.echo(entry, msisdn))
+        return RecipientAccepted(message.apimsgid, msisdn if plan.accepted_as_digits else to)
 
     def _charge(self, route_charge: Decimal, parts: int) -> Decimal:
         # One Decimal per (route charge, parts): messages share it instead of holding a copy.

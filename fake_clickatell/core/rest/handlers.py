@@ -55,10 +55,6 @@ def _account(gateway: Context, request: ApiRequest) -> Account | ApiError:
     return gateway.authenticate_key(REST, rest.token, request.client_ip)
 
 
-def _echo(entry: str, msisdn: str | None) -> str:
-    return entry if msisdn is None else msisdn
-
-
 def _body(fields: RestInput, options: MessageOptions) -> MessageBody:
     """``text`` as itself; with ``binary``, the hex octets of an 8-bit message (and its
     ``userDataHeader``)."""
@@ -89,7 +85,8 @@ def _plan(gateway: Context, rest: RestInput, now: float) -> SendPlan:
             Err.INVALID_PARAMETERS, f"to: {len(entries)} recipients; at most {most} per request"
         )
     options = parse_message_options(option_params(rest.fields), now, REST)
-    return SendPlan(tuple(entries), _body(rest, options), options, _echo)
+    # JSON can carry any entry as it was sent; an accepted one is echoed as its digits.
+    return SendPlan(tuple(entries), _body(rest, options), options, str, accepted_as_digits=True)
 
 
 def send(gateway: Context, request: ApiRequest, now: float, decision: Decision | None) -> RestReply:
