@@ -150,7 +150,9 @@ def read(
         fields.update(document)
     token, unauthorized = bearer_token(headers)
     version = headers.get("x-version")
-    shown = dict(pairs)
+    shown: dict[str, str] = {}
+    for name, value in pairs:
+        shown.setdefault(name, value)  # a name given twice keeps its first value, as in HTTP
     shown.update((name, journal_value(value)) for name, value in document.items())
     given = RestInput(route, fields, malformed, token, unauthorized, version)
     return given, Params(shown.items())
