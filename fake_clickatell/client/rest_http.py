@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from .._version import __version__
+from .closing import AsyncClosing, SyncClosing
 from .errors import TransportError
 from .flows import DEFAULT_BASE_URL
 from .rest_calls import (
@@ -31,7 +31,7 @@ from .rest_calls import (
 from .results import Charge, RouteCoverage, SendResult, Status
 
 if TYPE_CHECKING:
-    from typing_extensions import Self, Unpack
+    from typing_extensions import Unpack
 
 T = TypeVar("T")
 
@@ -63,7 +63,7 @@ def _failed(call: RestCall, error: httpx.HTTPError) -> TransportError:
     return TransportError(f"{call.method} {call.path}: {type(error).__name__}: {error}")
 
 
-class RestClient:
+class RestClient(SyncClosing):
     """A client for one account over Clickatell's legacy REST API (blocking).
 
     ``token`` is the account's REST bearer token; ``base_url`` where the API lives (the fake's
@@ -119,26 +119,11 @@ class RestClient:
         """Whether messages to ``msisdn`` would be routed, and what a part costs."""
         return self._run(coverage_call(msisdn), coverage_parser(msisdn))
 
-    def close(self) -> None:
-        """Close the connections."""
-        self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self._http.base_url)!r})"
 
 
-class AsyncRestClient:
+class AsyncRestClient(AsyncClosing):
     """The asynchronous twin of :class:`RestClient`: the same arguments and methods, awaited;
     ``transport`` is an ``httpx.AsyncBaseTransport``. Close it with :meth:`aclose` or
     ``async with``."""
@@ -189,21 +174,6 @@ class AsyncRestClient:
     async def coverage(self, msisdn: str) -> RouteCoverage:
         """See :meth:`RestClient.coverage`."""
         return await self._run(coverage_call(msisdn), coverage_parser(msisdn))
-
-    async def aclose(self) -> None:
-        """Close the connections."""
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self._http.base_url)!r})"
