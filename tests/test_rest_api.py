@@ -669,3 +669,16 @@ def test_reasons_name_the_rest_field(rest: Harness, field: str, value: object, r
     send(rest, {"text": "hi", "to": ["27999000001"], field: value})
     (entry,) = rest.admin("requests")["requests"]
     assert entry["reason"].startswith(reason)
+
+
+def test_symfony_sends_an_empty_from_and_wants_exactly_202(rest: Harness):
+    status, body = send(rest, {"text": "hi", "to": ["27999000001"], "from": ""})
+    assert status == 202
+    assert json.loads(body)["data"]["message"][0]["apiMessageId"] == rest.messages()[0]["apimsgid"]
+    assert rest.messages()[0]["from"] is None
+
+
+def test_a_path_outside_every_api_names_the_rest_prefix_too(rest: Harness):
+    status, body, _ = rest.raw("GET", "/message")
+    assert status == 404
+    assert b"/rest/" in body
