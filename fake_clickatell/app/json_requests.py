@@ -8,6 +8,7 @@ which it reads) unless it is over the server's limit, which makes the request ``
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from ..core.commands import Params
@@ -20,16 +21,36 @@ if TYPE_CHECKING:
 _NO_PARAMS = Params()
 
 
-def headers_of(environ: WSGIEnvironment) -> dict[str, str]:
-    """The request headers, names in lower case with dashes (``x-version``)."""
-    headers = {
-        key[5:].lower().replace("_", "-"): value
-        for key, value in environ.items()
-        if key.startswith("HTTP_")
-    }
-    if "CONTENT_TYPE" in environ:
-        headers["content-type"] = environ["CONTENT_TYPE"]
-    return headers
+class Headers(Mapping[str, str]):
+    """The request headers of a WSGI environ, by lower-case name (``x-version``), read on
+    demand: the core looks at two or three, and copying them all would cost more."""
+
+    __slots__ = ("_environ",)
+
+    def __init__(self, environ: WSGIEnvironment) -> None:
+        self._environ = environ
+
+    @staticmethod
+    def _key(name: str) -> str:
+        key = name.upper().replace("-", "_")
+        return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
+
+    def __getitem__(self, name: str) -> str:
+        value: str = self._environ[self._key(name)]
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._key(name) in self._environ
+
+    def __iter__(self) -> Iterator[str]:
+        for key in self._environ:
+            if key.startswith("HTTP_"):
+                yield key[5:].lower().replace("_", "-")
+            elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                yield key.lower().replace("_", "-")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def json_request(
@@ -50,7 +71,7 @@ def json_request(
         client_ip=environ.get("REMOTE_ADDR") or "",
         oversized=oversized,
         api=api,
-        headers=headers_of(environ),
+        headers=Headers(environ),
         body=body,
         query=query,
     )

@@ -71,8 +71,8 @@ RestReply = (
 )
 
 
-def _text(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+#: Made once: ``json.dumps`` with an option builds an encoder per call.
+_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _error(error: ApiError) -> str:
