@@ -6,10 +6,12 @@ headers), so the comparisons measure the work behind the reply, not its size.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from fake_clickatell import Scenario
+from fake_clickatell.core.accounts import open_key
 from fake_clickatell.core.grammar import Accepted, MultiRecipient, RecipientAccepted, render
 
 #: Open mode with credit for any run: every benchmarked sendmsg must be *accepted*.
@@ -44,3 +46,26 @@ def reply_body(count: int) -> str:
 def stub_path(count: int) -> str:
     """The path the bare route and the WireMock stub serve for ``count`` recipients."""
     return "/http/sendmsg" if count == 1 else f"/http/sendmsg{count}"
+
+
+#: The REST API's send: one recipient, the same text; open mode makes the token's account.
+REST_TOKEN = "4ZnXsl.LcQrDl4ZHWBt6_J1KLqNZVV7Tfg9KK25nd1EYaQ7SPP2mmLkODKhzJ1S"
+REST_HEADERS = {
+    "Authorization": f"Bearer {REST_TOKEN}",
+    "X-Version": "1",
+    "Content-Type": "application/json",
+}
+REST_ACCOUNT = open_key("rest", REST_TOKEN)
+REST_SEND_PATH = "/rest/message"
+
+
+def rest_send_body(count: int = 1) -> bytes:
+    """The JSON body of a REST send to ``count`` recipients."""
+    return json.dumps({"text": TEXT, "to": recipients(count)}).encode()
+
+
+def rest_send_script(count: int = 1) -> str:
+    """A wrk Lua script that POSTs the REST send with its headers on every request."""
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(rest_send_body(count).decode())}"]
+    lines += [f'wrk.headers["{name}"] = "{value}"' for name, value in REST_HEADERS.items()]
+    return "\n".join(lines) + "\n"

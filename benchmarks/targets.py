@@ -52,12 +52,17 @@ class Server:
         return f"http://127.0.0.1:{self.port}{target}"
 
     def request(
-        self, method: str, target: str, body: bytes | None = None, timeout: float = 10
+        self,
+        method: str,
+        target: str,
+        body: bytes | None = None,
+        timeout: float = 10,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         """One request on a fresh connection: (status, body)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            conn.request(method, target, body=body)
+            conn.request(method, target, body=body, headers=headers or {})
             response = conn.getresponse()
             return response.status, response.read()
         finally:

@@ -12,12 +12,25 @@ from __future__ import annotations
 import importlib.util
 import json
 import statistics
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urlencode
 
 from .config import Config
-from .payloads import BENCH_BALANCE, CREDENTIALS, reply_body, sendmsg_query, stub_path
+from .payloads import (
+    BENCH_BALANCE,
+    CREDENTIALS,
+    REST_ACCOUNT,
+    REST_HEADERS,
+    REST_SEND_PATH,
+    reply_body,
+    rest_send_body,
+    rest_send_script,
+    sendmsg_query,
+    stub_path,
+)
 from .stats import Better, Report, Target
 from .targets import Server, ServerError, Servers, find_wiremock
 from .wrk import WRK_MISSING, WrkError, WrkResult, run_wrk, wrk_command
@@ -29,6 +42,7 @@ _MODE_SHORT = {"keepalive": "keep-alive", "close": "conn/request"}
 SERVERS = {
     # The compared trio first, so that within a round they run back to back.
     "ours/fake": "fake@ours",
+    "ours/fake-rest": "REST@ours",
     "wiremock": "WireMock",
     "ours/bare": "bare@ours",
     "ours/raw": "raw@ours",
@@ -44,7 +58,9 @@ LEGEND = (
     "journal); fake+log = the same logging each request to stderr, as `fake-clickatell serve` "
     "does without --quiet; bare = a Flask route answering the same bytes; raw = a WSGI callable "
     "answering the same bytes, no Flask; WireMock = WireMock standalone serving a static stub "
-    "with the same bytes. @ours = fake_clickatell.server.WSGIServer, @werkzeug = werkzeug's "
+    "with the same bytes; REST = the same fake answering the REST API's send (POST /rest/message, "
+    "JSON, bearer token) instead of sendmsg. @ours = fake_clickatell.server.WSGIServer, "
+    "@werkzeug = werkzeug's "
     "threaded dev server, @waitress = waitress (4 threads). xN = recipients per sendmsg."
 )
 
@@ -67,6 +83,11 @@ class Load:
         """True when the server runs the fake (needs a session, has an account to check)."""
         return self.server.split("/")[-1].startswith("fake")
 
+    @property
+    def rest(self) -> bool:
+        """True when the load is the REST API's send (a POST with a JSON body and headers)."""
+        return self.server == "ours/fake-rest"
+
     def label(self, what: str) -> str:
         """``fake@ours x1 keep-alive req/s``."""
         return f"{SERVERS[self.server]} x{self.recipients} {_MODE_SHORT[self.mode]} {what}"
@@ -78,8 +99,10 @@ def loads() -> list[Load]:
     for mode in MODES:
         for n in (1, 10):
             for server in SERVERS:
-                if server == "ours/fake-logged" and mode != "keepalive":
-                    continue  # the log's cost shows with keep-alive alone
+                if server in ("ours/fake-logged", "ours/fake-rest") and mode != "keepalive":
+                    continue  # the log's cost, and REST against sendmsg, show with keep-alive
+                if server == "ours/fake-rest" and n != 1:
+                    continue
                 if n == 1 or server in ("ours/fake", "ours/bare", "wiremock"):
                     result.append(Load(server, n, mode))
     return result
@@ -108,6 +131,11 @@ def declare_rows(report: Report, config: Config) -> None:
             report.row(section, f"{fake}.p50", f"{stub}.p50")
             report.row(section, f"{fake}.p99", f"{stub}.p99", lower)
             report.row(section, f"{bare}.rps", f"{stub}.rps")
+        if targeted:
+            rest = Load("ours/fake-rest", 1, mode).key
+            fake = Load("ours/fake", 1, mode).key
+            report.row(section, f"{rest}.rps", f"{fake}.rps", Target(0.8, Better.HIGHER))
+            report.row(section, f"{rest}.p99", f"{fake}.p99")
     section = "serving stacks"
     report.section(section, "the same apps on each stack, sendmsg x1; baseline: our server")
     for mode in MODES:
@@ -206,6 +234,7 @@ def _start_servers(
                 server = servers.start_wiremock(jar)
             else:
                 stack, app = name.split("/")
+                app = "fake" if app == "fake-rest" else app  # the same app, its other API
                 if (
                     importlib.util.find_spec(stack if stack != "ours" else "fake_clickatell")
                     is None
@@ -224,6 +253,8 @@ def _start_servers(
 
 def request_target(server: Server, load: Load, session_id: str = "0" * 32) -> str:
     """The path and query wrk sends for ``load``."""
+    if load.rest:
+        return REST_SEND_PATH
     path = "/http/sendmsg" if load.fake else stub_path(load.recipients)
     return f"{path}?{sendmsg_query(session_id, load.recipients)}"
 
@@ -239,20 +270,35 @@ def open_session(server: Server) -> str:
     return body[4:].decode()
 
 
-def accepted_since_reset(server: Server) -> int:
-    """Messages accepted since the last reset, from the account's balance (charge 1 each)."""
+def accepted_since_reset(server: Server, rest: bool = False) -> int:
+    """Messages accepted since the last reset, from the account's balance (charge 1 each):
+    the sendmsg account's, or with ``rest`` the REST token's."""
     status, body = server.request("GET", "/__admin/accounts")
     if status != 200:
         raise ServerError(f"{server.name}: /__admin/accounts answered {status}")
+    key = REST_ACCOUNT if rest else (CREDENTIALS["api_id"], CREDENTIALS["user"])
     for account in json.loads(body)["accounts"]:
-        if account["api_id"] == CREDENTIALS["api_id"] and account["user"] == CREDENTIALS["user"]:
+        if (account["api_id"], account["user"]) == key:
             return int(BENCH_BALANCE - Decimal(account["balance"]))
     return 0
 
 
+def rest_script() -> str:
+    """The path of the wrk script that makes each request the REST send."""
+    path = Path(tempfile.gettempdir()) / "fake-clickatell-bench-rest-send.lua"
+    path.write_text(rest_send_script(), encoding="utf-8")
+    return str(path)
+
+
 def _check_reply(server: Server, load: Load) -> None:
     """One request before any load: the server must answer what the benchmark expects."""
-    if load.fake:
+    if load.rest:
+        open_session(server)
+        status, body = server.request(
+            "POST", REST_SEND_PATH, rest_send_body(), headers=REST_HEADERS
+        )
+        ok = status == 202 and json.loads(body)["data"]["message"][0]["accepted"] is True
+    elif load.fake:
         target = request_target(server, load, open_session(server))
         status, body = server.request("GET", target)
         lines = body.decode().split("\n")
@@ -284,6 +330,7 @@ def _warm_up(config: Config, server: Server, todo: list[Load]) -> None:
             connections=config.connections,
             keep_alive=load.mode == "keepalive",
             pinning=config.pinning,
+            script=rest_script() if load.rest else None,
         )
         run_wrk(command, server_pid=None, timeout=seconds + 30)
 
@@ -304,6 +351,7 @@ def _measure(
         connections=config.connections,
         keep_alive=load.mode == "keepalive",
         pinning=config.pinning,
+        script=rest_script() if load.rest else None,
     )
     result = run_wrk(command, server_pid=server.pid, timeout=config.duration + 30)
     problems = []
@@ -318,7 +366,7 @@ def _measure(
     if errors or result.non_2xx:
         problems.append(f"{errors} socket errors, {result.non_2xx} non-2xx")
     if load.fake:
-        accepted = accepted_since_reset(server)
+        accepted = accepted_since_reset(server, load.rest)
         expected = result.requests * load.recipients
         if accepted < expected:
             problems.append(f"only {accepted} of {expected} messages were accepted")

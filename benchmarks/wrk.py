@@ -102,8 +102,10 @@ def wrk_command(
     threads: int = 1,
     keep_alive: bool = True,
     pinning: Pinning | None = None,
+    script: str | None = None,
 ) -> list[str]:
-    """The wrk command line; refuses any target that is not on loopback."""
+    """The wrk command line (``script``: a Lua file that shapes each request); refuses any
+    target that is not on loopback."""
     host = urlsplit(url).hostname
     if host not in _LOOPBACK and not (host or "").startswith("127."):
         raise ValueError(f"load is only ever sent to loopback, not to {host!r}")
@@ -113,6 +115,8 @@ def wrk_command(
     command += ["--timeout", "5s", "--latency"]
     if not keep_alive:
         command += ["-H", "Connection: close"]
+    if script is not None:
+        command += ["-s", script]
     return [*command, url]
 
 

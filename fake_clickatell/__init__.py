@@ -1,4 +1,4 @@
-"""fake_clickatell: a faithful local fake of Clickatell's legacy SMS HTTP/S API.
+"""fake_clickatell: a faithful local fake of Clickatell's legacy SMS HTTP/S and REST APIs.
 
 The public API is what ``__all__`` lists; everything else is internal.
 
@@ -18,7 +18,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .app import FakeServer, create_app
-    from .client import AsyncClickatellClient, ClickatellClient
+    from .client import AsyncClickatellClient, AsyncRestClient, ClickatellClient, RestClient
     from .core.clock import ClockError, VirtualClock
     from .core.gateway import Gateway
     from .core.scenario_model import AccountSpec, Scenario, StatusStep
@@ -30,12 +30,14 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "AccountSpec": ".core.scenario_model",
     "AsyncClickatellClient": ".client",
+    "AsyncRestClient": ".client",
     "ClickatellClient": ".client",
     "ClockError": ".core.clock",
     "FakeClickatell": ".testing",
     "FakeServer": ".app",
     "FakeServerError": ".testing",
     "Gateway": ".core.gateway",
+    "RestClient": ".client",
     "Scenario": ".core.scenario_model",
     "ScenarioError": ".scenario",
     "SentMessage": ".testing",
@@ -51,12 +53,14 @@ _EXPORTS = {
 __all__ = [
     "AccountSpec",
     "AsyncClickatellClient",
+    "AsyncRestClient",
     "ClickatellClient",
     "ClockError",
     "FakeClickatell",
     "FakeServer",
     "FakeServerError",
     "Gateway",
+    "RestClient",
     "Scenario",
     "ScenarioError",
     "SentMessage",

@@ -510,3 +510,133 @@ __all__ = [
     "texts",
     "unicode_texts",
 ]
+
+
+# -- the legacy REST API ---------------------------------------------------------------------
+# JSON bodies of POST /rest/message, in the forms REST clients really send (flags as booleans,
+# numbers or strings; numbers as JSON numbers or digit strings; `to` entries as strings or
+# integers), valid or with exactly one thing wrong.
+
+import json  # noqa: E402  (this section is appended to a shared file)
+
+_TRUE_FLAGS = (True, 1, "1", "true")
+_FALSE_FLAGS = (False, 0, "0", "false")
+
+
+def rest_flags(value: bool | None = None) -> st.SearchStrategy[object]:
+    """A REST flag in any accepted form (``value`` None: true or false)."""
+    if value is None:
+        return st.sampled_from(_TRUE_FLAGS + _FALSE_FLAGS)
+    return st.sampled_from(_TRUE_FLAGS if value else _FALSE_FLAGS)
+
+
+def _rest_number(low: int, high: int) -> st.SearchStrategy[object]:
+    """A whole number as a JSON number or a digit string (Clickatell's Java sample)."""
+    return st.integers(low, high).flatmap(lambda n: st.sampled_from([n, str(n)]))
+
+
+def rest_recipients(*, max_size: int = 5) -> st.SearchStrategy[list[object]]:
+    """``to`` for a REST send: valid numbers, each a string or (sometimes) an integer."""
+    entry = msisdns().flatmap(lambda n: st.sampled_from([n, n, int(n)]))
+    return st.lists(entry, min_size=1, max_size=max_size)
+
+
+def rest_send_bodies(*, now: float | None = None) -> st.SearchStrategy[dict[str, object]]:
+    """Valid ``POST /rest/message`` bodies: ``text`` (GSM-7 or not, within 3 parts), ``to``,
+    and any of the optional fields in any form the API takes. ``now`` (unix seconds) bounds
+    ``scheduledDeliveryTime``; without it, none is drawn."""
+    optional: dict[str, st.SearchStrategy[object]] = {
+        "from": _senders(),
+        "clientMessageId": climsgids(),
+        "callback": _rest_number(0, 7),
+        "mo": rest_flags(),
+        "escalate": rest_flags(),
+        "unicode": rest_flags(),
+        "maxMessageParts": _rest_number(3, MAX_CONCAT),
+        "userPriorityQueue": _rest_number(1, 3),
+        "validityPeriod": _rest_number(1, 1440),
+        "maxCredits": st.sampled_from([10, "10", 10.5, "35"]),
+        "type": st.text(max_size=5),
+    }
+    if now is not None:
+        optional["scheduledDeliveryTime"] = _scheduled_times(now).map(
+            lambda at: at.isoformat() if isinstance(at, datetime) else at
+        )
+    return st.fixed_dictionaries(
+        {"text": texts(max_size=150), "to": rest_recipients()}, optional=optional
+    )
+
+
+#: One wrong thing in a REST send -> (the change, the error code). ``None`` drops the field.
+_REST_MISTAKES: tuple[tuple[dict[str, object], int], ...] = (
+    ({"to": "27999000001"}, Err.INVALID_PARAMETERS),
+    ({"to": []}, Err.INVALID_PARAMETERS),
+    ({"to": None}, Err.INVALID_PARAMETERS),
+    ({"text": None}, Err.INVALID_PARAMETERS),
+    ({"text": 42}, Err.INVALID_PARAMETERS),
+    ({"text": ""}, Err.EMPTY_MESSAGE),
+    ({"text": "x" * 500}, Err.TOO_MANY_PARTS),
+    ({"callback": 8}, Err.INVALID_PARAMETERS),
+    ({"callback": "seven"}, Err.INVALID_PARAMETERS),
+    ({"mo": "yes"}, Err.INVALID_PARAMETERS),
+    ({"maxMessageParts": 36}, Err.INVALID_PARAMETERS),
+    ({"userPriorityQueue": 0}, Err.INVALID_PARAMETERS),
+    ({"validityPeriod": 0}, Err.INVALID_PARAMETERS),
+    ({"from": "+27 (0) 99"}, Err.INVALID_SOURCE),
+    ({"clientMessageId": "has space"}, Err.INVALID_PARAMETERS),
+    ({"maxCredits": "lots"}, Err.INVALID_PARAMETERS),
+    ({"scheduledDeliveryTime": "soon"}, Err.INVALID_DELIVERY_TIME),
+    ({"userDataHeader": "050003"}, Err.INVALID_PARAMETERS),
+)
+
+
+def invalid_rest_send_bodies(
+    *, now: float | None = None
+) -> st.SearchStrategy[tuple[dict[str, object], int]]:
+    """``POST /rest/message`` bodies with exactly one request-level mistake, and the error
+    code the fake answers it with (400 with no ``data``)."""
+
+    def spoil(
+        body: dict[str, object], mistake: tuple[dict[str, object], int]
+    ) -> tuple[dict[str, object], int]:
+        change, code = mistake
+        spoiled = {**body, **change}
+        if code == Err.TOO_MANY_PARTS:
+            spoiled.pop("maxMessageParts", None)
+        return {k: v for k, v in spoiled.items() if v is not None or k in change}, code
+
+    return st.builds(spoil, rest_send_bodies(now=now), st.sampled_from(_REST_MISTAKES))
+
+
+def rest_documents() -> st.SearchStrategy[bytes]:
+    """Any body a client might POST: valid sends, broken ones, JSON of other shapes, and bytes
+    that are no JSON at all (the fake must answer every one in the API's own JSON)."""
+    scalars = st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=10)
+    )
+    json_values = st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        ),
+        max_leaves=12,
+    )
+
+    def encode(value: object) -> bytes:
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+    return st.one_of(
+        rest_send_bodies().map(encode),
+        invalid_rest_send_bodies().map(lambda pair: encode(pair[0])),
+        json_values.map(encode),
+        st.binary(max_size=40),
+    )
+
+
+__all__ += [
+    "invalid_rest_send_bodies",
+    "rest_documents",
+    "rest_flags",
+    "rest_recipients",
+    "rest_send_bodies",
+]

@@ -33,6 +33,7 @@ def test_messages_show_every_accepted_message(fake: Harness):
     first = messages[0]
     assert first == {
         "apimsgid": first["apimsgid"],
+        "api": "http",
         "climsgid": "c1",
         "api_id": "3442105",
         "user": "demo",

@@ -265,7 +265,11 @@ def flush(client) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.parametrize("fmt", [f.value for f in PushFormat])
+#: The form-field, XML and SOAP formats (JSON_POST has its own test, with the REST API's).
+FORM_FORMATS = [f.value for f in PushFormat if f is not PushFormat.JSON_POST]
+
+
+@pytest.mark.parametrize("fmt", FORM_FORMATS)
 def test_each_callback_format_arrives_byte_exact(fmt: str):
     with Receiver() as receiver:
         _app, client = fake_for(receiver, fmt, ", username: hook, password: s3cret")
@@ -309,7 +313,7 @@ def test_each_callback_format_arrives_byte_exact(fmt: str):
 
 
 def test_mo_push_each_format_and_stop_opt_out():
-    for fmt in [f.value for f in PushFormat]:
+    for fmt in FORM_FORMATS:
         with Receiver() as receiver:
             _app, client = fake_for(receiver, fmt)
             reply = client.post(

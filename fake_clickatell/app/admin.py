@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from .._version import __version__
 from ..core.clock import MAX_TIME, ClockError
 from ..core.codes import STATUSES
-from ..core.gateway import InboundError
+from ..core.gateway import PROTOCOLS, InboundError
 from ..core.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE
 from ..core.request import TEXT_PLAIN
 from ..core.views import MessageFilter, RequestFilter
@@ -142,6 +142,7 @@ def _admin_messages() -> Response:
         api_id=args.get("api_id") or None,
         climsgid=args.get("climsgid") or None,
         since=_time_arg("since"),
+        api=_api_arg(args.get("api"), outside=False),
     )
     return _json(_runtime().messages(offset, limit, where))
 
@@ -156,6 +157,7 @@ def _admin_requests() -> Response:
         path=args.get("path") or None,
         status=None if status is None else _http_status_arg(status),
         since=_time_arg("since"),
+        api=_api_arg(args.get("api"), outside=True),  # "": requests outside every API
     )
     return _json(_runtime().journal(offset, limit, after_seq, where))
 
@@ -166,6 +168,14 @@ def _status_arg(raw: str) -> int:
         return int(raw)
     known = ", ".join(f"{code:03d}" for code in STATUSES)
     raise _Invalid(f"status: expected a message status ({known}), got {raw[:40]!r}")
+
+
+def _api_arg(raw: str | None, *, outside: bool) -> str | None:
+    """An API's name (``http``, ``rest``); ``""`` too when ``outside`` (no API at all)."""
+    if raw is None or raw in PROTOCOLS or (outside and raw == ""):
+        return raw
+    known = ", ".join(PROTOCOLS) + (", or empty" if outside else "")
+    raise _Invalid(f"api: expected one of {known}, got {raw[:40]!r}")
 
 
 def _http_status_arg(raw: str) -> int:

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from ..core.commands import Params
-from ..core.endpoints import PATHS, resolve_command
-from ..core.gateway import as_received
+from ..core.endpoints import API_PREFIXES, resolve_command
+from ..core.gateway import PROTOCOLS, as_received
 from ..core.request import TEXT_PLAIN, ApiRequest
 from ..core.scenario_model import Fault
 from ..server.wire import BREAKS_REPLIES, MAX_BODY, BreakMode, BrokenReply
+from .json_requests import json_request
 from .request_log import log_line
 from .runtime import Runtime
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _FORM = "application/x-www-form-urlencoded"
-_INTERNAL_ERROR = "ERR: 901, Internal error"
 #: How the server breaks the reply for each transport fault (garbage is a reply of its own).
 _BREAKS: dict[Fault, BreakMode] = {
     Fault.RESET: "reset",
@@ -69,7 +69,7 @@ _PAGES = frozenset({"/", "/favicon.ico"})
 
 def outside_reason(path: str) -> str:
     """Why a path outside the API is not answered (the 404's body and its journaled reason)."""
-    prefixes = ", ".join(f"/{prefix}/" for prefix in PATHS)
+    prefixes = ", ".join(f"/{prefix}/" for prefix in API_PREFIXES)
     return (
         f"{path} is not a path of the fake: the Clickatell API is under {prefixes}"
         " (e.g. /http/sendmsg), the admin API under /__admin/"
@@ -78,8 +78,9 @@ def outside_reason(path: str) -> str:
 
 class ApiAdapter:
     """WSGI middleware: answers ``/http``, ``/http_batch``, ``/utils`` and ``/mms`` itself
-    (every method; anything but a form POST reads the query string only), hands the admin API
-    and the web pages to ``fallback``, and answers every other path 404, journaled with why."""
+    (every method; anything but a form POST reads the query string only) and the JSON APIs
+    (``/rest``: :mod:`.json_requests`), hands the admin API and the web pages to
+    ``fallback``, and answers every other path 404, journaled with why."""
 
     def __init__(self, runtime: Runtime, fallback: WSGIApplication) -> None:
         self.runtime = runtime
@@ -88,7 +89,8 @@ class ApiAdapter:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         raw_path: str = environ.get("PATH_INFO", "")
         prefix, _, rest = raw_path[1:].partition("/")
-        if not raw_path.startswith("/") or prefix not in PATHS:
+        api = API_PREFIXES.get(prefix)
+        if not raw_path.startswith("/") or api is None:
             if raw_path.startswith(_OWN_PATHS) or raw_path in _PAGES:
                 return self.fallback(environ, start_response)
             return self._not_found(environ, start_response, raw_path)
@@ -98,7 +100,10 @@ class ApiAdapter:
         runtime = self.runtime
         request = None
         try:
-            request = self._request(environ, method, path, query, resolve_command(prefix, rest))
+            if api == "http":
+                request = self._request(environ, method, path, query, resolve_command(prefix, rest))
+            else:
+                request = json_request(environ, method, path, query, api)
             outcome = runtime.handle(request)
             if outcome.latency:
                 runtime.sleep(outcome.latency)  # a scripted slow network: real time, unlocked
@@ -107,8 +112,12 @@ class ApiAdapter:
             trace = traceback.format_exc()
             runtime.record_error(error, trace, method=method, path=path, query=query, params=params)
             reason = f"the fake failed: {error!r} (GET /__admin/errors has the traceback)"
-            runtime.outside(environ, 200, _INTERNAL_ERROR, reason)
-            return self._respond(start_response, 200, TEXT_PLAIN, _INTERNAL_ERROR.encode())
+            protocol = PROTOCOLS[api]
+            failed_status, failure = protocol.failure
+            runtime.outside(environ, failed_status, failure, reason, api)
+            return self._respond(
+                start_response, failed_status, protocol.content_type, failure.encode()
+            )
         status, shown = as_received(outcome)
         self._log(environ, status, shown, outcome.reason)
         if outcome.fault is Fault.GARBAGE:

@@ -12,6 +12,7 @@ from typing import Any
 from .._version import __version__
 from ..core.clock import MAX_TIME
 from ..core.codes import STATUSES
+from ..core.gateway import PROTOCOLS
 from ..core.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE
 from ..scenario.schema import SECTIONS
 
@@ -58,6 +59,7 @@ SCHEMAS: dict[str, Any] = {
     "Message": _object(
         {
             "apimsgid": {"type": "string"},
+            "api": {"enum": list(PROTOCOLS), "description": "the API it was sent through"},
             "climsgid": _NULLABLE_STR,
             "api_id": {"type": "string"},
             "user": {"type": "string"},
@@ -95,6 +97,7 @@ SCHEMAS: dict[str, Any] = {
             "body": {"type": "string"},
             "rule": _NULLABLE_STR,
             "reason": _NULLABLE_STR,
+            "api": {"enum": ["", *PROTOCOLS], "description": "the API; empty: none"},
         }
     ),
     "Account": _object(
@@ -303,6 +306,7 @@ def document() -> dict[str, Any]:
                     _query("api_id", "of this api_id"),
                     _query("climsgid", "with this client message id"),
                     _SINCE,
+                    _query("api", "sent through this API", {"enum": list(PROTOCOLS)}),
                 ],
             )
         },
@@ -332,6 +336,9 @@ def document() -> dict[str, Any]:
                     ),
                     _query("command", "this command; empty: requests that reached none"),
                     _query("path", "this path"),
+                    _query(
+                        "api", "to this API; empty: outside every API", {"enum": ["", *PROTOCOLS]}
+                    ),
                     _query(
                         "status",
                         "this HTTP status, or none (no reply)",

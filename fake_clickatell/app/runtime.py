@@ -112,15 +112,17 @@ class Runtime:
         status: int,
         body: str,
         reason: str,
+        api: str = "",
     ) -> None:
         """A request that reached no command (a path outside the API, an admin call refused
-        at the door, one the fake failed on): journaled and logged, with its reason."""
+        at the door, one the fake failed on, ``api`` the API it came to): journaled and
+        logged, with its reason."""
         method = str(environ.get("REQUEST_METHOD", "GET"))
         path = str(environ.get("PATH_INFO", ""))
         query = str(environ.get("QUERY_STRING", ""))
         client = str(environ.get("REMOTE_ADDR") or "")
         with self.lock:
-            self.gateway.journal_outside(method, path, query, client, status, body, reason)
+            self.gateway.journal_outside(method, path, query, client, status, body, reason, api)
             self._changed()
         if self.log is not None:
             log_line(self.log, client, method, path, query, status, body, reason)

@@ -35,7 +35,7 @@ drives it with Hypothesis against the fake. Install it with ``pip install
      └── APIError                   ERR: <nnn>, <text>; .code and .description
           ├── AuthenticationError   001 002 004 007 108
           ├── SessionError          003 005
-          ├── ParameterError        101-113 116 120 123 201 202 (201: unknown, ended or
+          ├── ParameterError        100-113 116 120 123 201 202 (201: unknown, ended or
           │                         expired batch; 202: no template)
           ├── RoutingError          114 115 121 122 128
           ├── CreditError           130 301 302
@@ -45,6 +45,15 @@ drives it with Hypothesis against the fake. Install it with ``pip install
 
 A client is not thread-safe; use one per thread (an account may hold several sessions). Pass
 ``transport=httpx.WSGITransport(app=create_app())`` to talk to the fake in-process.
+
+The legacy REST API has its own clients, :class:`RestClient` and :class:`AsyncRestClient`
+(a bearer ``token`` instead of credentials, no sessions), with the same results and
+exceptions: ``send`` (options: :class:`RestSendOptions`), ``query``, ``charge``, ``delete``,
+``balance``, ``coverage``. ::
+
+    with RestClient(base_url, token="...") as client:
+        (sent,) = client.send("27999000001", "Hello")
+        client.query(sent.apimsgid)              # Status(apimsgid=..., status=3)
 
 The clients import httpx; everything else here (results, exceptions, options) does not, so the
 Hypothesis strategies and the test suite use them without it.
@@ -70,16 +79,19 @@ from .errors import (
 )
 from .flows import DEFAULT_BASE_URL
 from .params import BatchOptions, MmsClass, MmsPushFields, SendOptions, SiAction, WapPushFields
+from .rest_calls import RestSendOptions
 from .results import Batch, Charge, Rejected, RouteCoverage, SendResult, Sent, Status
 
 if TYPE_CHECKING:
     from .http import AsyncClickatellClient, ClickatellClient
+    from .rest_http import AsyncRestClient, RestClient
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "ERROR_FAMILIES",
     "APIError",
     "AsyncClickatellClient",
+    "AsyncRestClient",
     "AuthenticationError",
     "Batch",
     "BatchOptions",
@@ -93,6 +105,8 @@ __all__ = [
     "ParameterError",
     "ParseError",
     "Rejected",
+    "RestClient",
+    "RestSendOptions",
     "RouteCoverage",
     "RoutingError",
     "SendOptions",
@@ -130,15 +144,20 @@ for _exported in (
 del _exported
 
 #: The clients need httpx: imported on first use (PEP 562), not with the package.
-_DRIVERS = frozenset({"AsyncClickatellClient", "ClickatellClient"})
+_DRIVERS = {
+    "AsyncClickatellClient": "http",
+    "ClickatellClient": "http",
+    "AsyncRestClient": "rest_http",
+    "RestClient": "rest_http",
+}
 
 
 def __getattr__(name: str) -> Any:
     if name not in _DRIVERS:
         raise AttributeError(f"module 'fake_clickatell.client' has no attribute {name!r}")
-    from . import http
+    from . import http, rest_http
 
-    value = getattr(http, name)
+    value = getattr({"http": http, "rest_http": rest_http}[_DRIVERS[name]], name)
     globals()[name] = value  # later look-ups skip this function
     return value
 

@@ -59,7 +59,8 @@ class SessionError(APIError):
 
 
 class ParameterError(APIError):
-    """101-113, 116, 120, 123, 201, 202: a parameter is missing, malformed or names nothing."""
+    """100-113, 116, 120, 123, 201, 202: a parameter is missing, malformed or names nothing
+    (100: the REST API's body is no JSON)."""
 
 
 class RoutingError(APIError):
@@ -92,10 +93,8 @@ ERROR_FAMILIES: Mapping[int, type[APIError]] = MappingProxyType(
     {
         **dict.fromkeys((1, 2, 4, 7, 108), AuthenticationError),
         **dict.fromkeys((3, 5), SessionError),
-        **dict.fromkeys(
-            (101, 102, 103, 104, 105, 106, 107, 109, 110, 111, 112, 113, 116, 120, 123, 201, 202),
-            ParameterError,
-        ),
+        **dict.fromkeys((100, 101, 102, 103, 104, 105, 106, 107, 109, 110), ParameterError),
+        **dict.fromkeys((111, 112, 113, 116, 120, 123, 201, 202), ParameterError),
         **dict.fromkeys((114, 115, 121, 122, 128), RoutingError),
         **dict.fromkeys((130, 301, 302), CreditError),
         901: InternalError,

@@ -10,12 +10,12 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import httpx
 
 from .._version import __version__
+from .closing import AsyncClosing, SyncClosing
 from .errors import TransportError
 from .flows import (
     DEFAULT_BASE_URL,
@@ -29,7 +29,7 @@ from .params import BatchOptions, Call, MmsPushFields, SendOptions, WapPushField
 from .results import Batch, Charge, RouteCoverage, SendResult, Status
 
 if TYPE_CHECKING:
-    from typing_extensions import Self, Unpack
+    from typing_extensions import Unpack
 
 Method = Literal["GET", "POST"]
 
@@ -122,7 +122,7 @@ class _BaseClient(ABC, Generic[TransportT, HttpT]):
         return f"{type(self).__name__}(api_id={self._protocol.api_id!r}, method={self._method!r})"
 
 
-class ClickatellClient(_BaseClient[httpx.BaseTransport, httpx.Client]):
+class ClickatellClient(_BaseClient[httpx.BaseTransport, httpx.Client], SyncClosing):
     """A client for one Clickatell account over the legacy HTTP API (blocking).
 
     ``base_url`` is where the API lives (the fake's ``FakeServer.url``); ``timeout`` is in
@@ -229,23 +229,8 @@ class ClickatellClient(_BaseClient[httpx.BaseTransport, httpx.Client]):
         one result per recipient, in order."""
         return run_flow(self._protocol.wap_push(to, fields), self._exchange)
 
-    def close(self) -> None:
-        """Close the connections."""
-        self._http.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncClickatellClient(_BaseClient[httpx.AsyncBaseTransport, httpx.AsyncClient]):
+class AsyncClickatellClient(_BaseClient[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncClosing):
     """The asynchronous twin of :class:`ClickatellClient`: the same arguments and methods,
     awaited. ``transport`` is an ``httpx.AsyncBaseTransport``. Close it with :meth:`aclose`
     or ``async with``."""
@@ -337,18 +322,3 @@ class AsyncClickatellClient(_BaseClient[httpx.AsyncBaseTransport, httpx.AsyncCli
     ) -> tuple[SendResult, ...]:
         """See :meth:`ClickatellClient.wap_push`."""
         return await run_flow_async(self._protocol.wap_push(to, fields), self._exchange)
-
-    async def aclose(self) -> None:
-        """Close the connections."""
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()

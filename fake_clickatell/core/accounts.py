@@ -6,10 +6,15 @@ refuses a locked-down client address with 007 and a frozen account with 004.) In
 scenario with no accounts) every api_id is known and any user and password pass: each distinct
 api_id+user is an account of its own, made on first use, within the scenario's
 ``open_accounts`` bounds (an api_id or user too long, or one account too many, is refused).
+
+The other APIs authenticate by a single credential (a REST bearer token, ...): an account the
+scenario declares lists its own (:class:`~.scenario_model.Credential`), and in open mode any
+credential opens an account of its own, named after it (:func:`open_key`) without showing it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from collections import ChainMap
 from collections.abc import Mapping
@@ -19,7 +24,7 @@ from decimal import Decimal
 from .codes import Err
 from .commands import Credentials
 from .grammar import format_decimal
-from .scenario_model import AccountSpec, MoSpec, PushTarget, Scenario
+from .scenario_model import AccountSpec, Credential, MoSpec, PushTarget, Scenario
 
 #: What identifies an account: its api_id and user.
 AccountKey = tuple[str, str]
@@ -102,6 +107,18 @@ class Account:
         }
 
 
+#: What a refusal calls a credential of each API (others: "<api> key").
+_CREDENTIAL_NAMES = {"rest": "bearer token"}
+
+
+def open_key(api: str, key: str) -> AccountKey:
+    """The account open mode makes for a credential of ``api``: api_id ``<api>-`` and the
+    first 12 hex digits of the credential's SHA-256 (stable, and not the secret), user
+    ``token``."""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return (f"{api}-{digest[:12]}", "token")
+
+
 @dataclass(frozen=True, slots=True)
 class Denied:
     """Credentials refused: the error ``code`` and the ``reason`` (for the user, not the wire)."""
@@ -113,13 +130,14 @@ class Denied:
 class AccountBook:
     """The accounts of one gateway, and credential checks against them."""
 
-    __slots__ = ("_accounts", "_by_api_id", "_passwords", "_scenario")
+    __slots__ = ("_accounts", "_by_api_id", "_by_credential", "_passwords", "_scenario")
 
     def __init__(self, scenario: Scenario) -> None:
         self._scenario = scenario
         self._accounts: dict[AccountKey, Account] = {}
         self._by_api_id: dict[str, list[AccountKey]] = {}
         self._passwords: dict[AccountKey, str] = {}
+        self._by_credential: dict[Credential, AccountKey] = {}
         for spec in scenario.accounts:
             self._add(spec)
 
@@ -141,6 +159,8 @@ class AccountBook:
         self._accounts[account.key] = account
         self._by_api_id.setdefault(spec.api_id, []).append(account.key)
         self._passwords[account.key] = spec.password
+        for credential in spec.credentials:
+            self._by_credential[credential] = account.key
         return account
 
     def get(self, key: AccountKey) -> Account | None:
@@ -165,6 +185,44 @@ class AccountBook:
             len(api_id) <= limits.max_key_length
             and len(user) <= limits.max_key_length
             and len(self._accounts) < limits.max_accounts
+        )
+
+    def key_for(self, api: str, key: str) -> AccountKey | None:
+        """The account a credential names (in open mode, the one it would make), without
+        making it: what scenario rules see."""
+        known = self._by_credential.get(Credential(api, key))
+        if known is not None or self._scenario.strict:
+            return known
+        return open_key(api, key)
+
+    def by_credential(self, api: str, key: str) -> Account | Denied:
+        """The account a credential of ``api`` opens (in open mode, made on first use within
+        the ``open_accounts`` bounds), or the refusal (001 and why)."""
+        credential = Credential(api, key)
+        known = self._by_credential.get(credential)
+        if known is not None:
+            return self._accounts[known]
+        what = _CREDENTIAL_NAMES.get(api, f"{api} key")
+        if self._scenario.strict:
+            return Denied(Err.AUTH_FAILED, f"no account of the scenario has this {what}")
+        limits = self._scenario.open_accounts
+        if len(key) > limits.max_key_length:
+            return Denied(
+                Err.AUTH_FAILED,
+                f"open mode takes a {what} of at most {limits.max_key_length} characters",
+            )
+        if len(self._accounts) >= limits.max_accounts:
+            most = limits.max_accounts
+            return Denied(Err.AUTH_FAILED, f"open mode holds {most} accounts already")
+        api_id, user = open_key(api, key)
+        return self._add(
+            AccountSpec(
+                api_id,
+                user,
+                "",
+                balance=self._scenario.default_balance,
+                credentials=(credential,),
+            )
         )
 
     def owning_number(self, number: str) -> Account | None:

@@ -12,7 +12,7 @@ order, so that a request with several faults always gets the same error.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -24,9 +24,11 @@ from .encoding import (
     decode_text,
     decode_ucs2_hex,
     gsm7_length,
+    is_gsm7,
     is_hex,
     parts_needed,
     text_parts,
+    text_units,
     ucs2_length,
 )
 from .grammar import ApiError
@@ -120,15 +122,17 @@ def api_error(
     texts: Mapping[int, str] | None = None,
     *,
     reason: str | None = None,
+    defaults: Mapping[int, str] = ERROR_TEXTS,
     **fields: object,
 ) -> ApiError:
     """The :class:`ApiError` for ``code`` with its (possibly overridden) text, and the
-    ``reason`` the fake gives its user (never sent on the wire).
+    ``reason`` the fake gives its user (never sent on the wire). ``defaults`` are the API's
+    own texts (the HTTP API's unless another API says).
 
     ``{name}`` placeholders in the text are filled from ``fields`` (130 carries ``{until}``);
     any other brace is left as it is.
     """
-    text = (texts or {}).get(code) or ERROR_TEXTS.get(code, "Unknown error")
+    text = (texts or {}).get(code) or defaults.get(code, "Unknown error")
     for name, value in fields.items():
         text = text.replace("{" + name + "}", str(value))
     return ApiError(code, text, reason)
@@ -200,6 +204,8 @@ class MessageOptions:
     validity: int
     charset: str | None
     unicode: bool = False
+    #: The API the messages came through (:mod:`.protocol`); shared, like every option.
+    api: str = "http"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +215,11 @@ class SendPlan:
     recipients: tuple[str, ...]
     body: MessageBody
     options: MessageOptions
+    #: How a refused recipient is echoed in its result (``None``: made printable, as the text
+    #: grammar needs; JSON echoes it as received).
+    echo: Callable[[str], str] | None = None
+    #: An accepted recipient is echoed as its number's digits (JSON), not as given (text).
+    accepted_as_digits: bool = False
 
     @property
     def sender(self) -> str | None:
@@ -383,7 +394,9 @@ def _parse_udh(params: Params) -> str | None:
     return udh.lower()
 
 
-def _parse_body(params: Params, options: MessageOptions) -> MessageBody:
+def parse_body(params: Params, options: MessageOptions) -> MessageBody:
+    """The body of a message from ``udh``/``data`` (8-bit) or ``text``, checked
+    (:class:`InvalidCommand` otherwise)."""
     udh = _parse_udh(params)
     data = params.present("data")
     if data is not None and (len(data) % 2 or not is_hex(data)):
@@ -426,6 +439,16 @@ def text_body(raw: str, options: MessageOptions) -> MessageBody:
     return _check_size(body, options)
 
 
+def literal_text_body(text: str, options: MessageOptions) -> MessageBody:
+    """The body of a text given as itself (a JSON string: never hex, never re-decoded): UCS-2
+    when ``unicode`` is set or a character is outside GSM-7, else GSM-7; checked."""
+    if text == "":
+        raise InvalidCommand(Err.EMPTY_MESSAGE, "text: empty")
+    coding = Coding.UCS2 if options.unicode or not is_gsm7(text) else Coding.GSM7
+    units = text_units(text, coding)
+    return _check_size(MessageBody(text, coding, units, text_parts(text, coding, units)), options)
+
+
 def _check_size(body: MessageBody, options: MessageOptions) -> MessageBody:
     if body.units == 0:
         raise InvalidCommand(Err.EMPTY_MESSAGE, "the message is empty")
@@ -465,11 +488,12 @@ def recipients_within_limits(params: Params, method: str, limits: RecipientLimit
 def _parse_sendmsg(params: Params, *, method: str, now: float, limits: RecipientLimits) -> SendPlan:
     recipients = recipients_within_limits(params, method, limits)
     options = parse_message_options(params, now)
-    return SendPlan(tuple(recipients), _parse_body(params, options), options)
+    return SendPlan(tuple(recipients), parse_body(params, options), options)
 
 
-def parse_message_options(params: Params, now: float) -> MessageOptions:
-    """The message options of a sendmsg or startbatch, checked in a fixed order.
+def parse_message_options(params: Params, now: float, api: str = "http") -> MessageOptions:
+    """The message options of a sendmsg or startbatch (or a send through another ``api``,
+    its options named as here), checked in a fixed order.
 
     Raises :class:`InvalidCommand`.
     """
@@ -522,4 +546,5 @@ def parse_message_options(params: Params, now: float) -> MessageOptions:
         validity=validity,
         charset=charset,
         unicode=unicode,
+        api=api,
     )

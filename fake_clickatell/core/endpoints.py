@@ -1,6 +1,8 @@
-"""Where the legacy HTTP API's commands live: path prefix and segment -> command name.
+"""Where the APIs live: path prefix -> API, and the legacy HTTP API's commands: path prefix
+and segment -> command name.
 
-The API adapter routes by this table, and scenario rules may name any of its commands.
+The API adapter routes by these tables, and scenario rules may name any of the commands (the
+REST API's resources carry the names of the HTTP commands that do the same: :mod:`.rest.routes`).
 """
 
 from __future__ import annotations
@@ -36,3 +38,7 @@ def resolve_command(prefix: str, segment: str) -> str:
     """The command at ``/<prefix>/<segment>``; an unknown one keeps its path (and gets 101)."""
     name = segment[:-4] if segment.endswith(".php") else segment
     return PATHS.get(prefix, {}).get(name) or f"/{prefix}/{segment}"
+
+
+#: First path segment -> the API served under it (:mod:`.protocol`).
+API_PREFIXES: dict[str, str] = {**dict.fromkeys(PATHS, "http"), "rest": "rest"}

@@ -1,16 +1,17 @@
 """The gateway: one fake Clickatell's state, and the steps its commands share.
 
 :meth:`Gateway.handle` takes an :class:`~.request.ApiRequest` (a command and its parameters),
-lets the scenario's rules decide first, runs the command's handler (:mod:`.handlers`), journals
-the request and returns an :class:`~.request.Outcome` (the reply value and its rendered body).
-It does no I/O and is not thread-safe: the app serialises calls (one lock), so each request is
-atomic.
+lets the API's :class:`~.protocol.Protocol` read it, lets the scenario's rules decide first,
+runs the command's handler (the HTTP API's :mod:`.handlers`, the REST API's :mod:`.rest`),
+journals the request and returns an :class:`~.request.Outcome` (the reply value, its HTTP
+status and rendered body). Every API shares the same accounts, credit, messages and clock: a
+message sent through one is read and stopped through another. It does no I/O and is not
+thread-safe: the app serialises calls (one lock), so each request is atomic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
@@ -28,27 +29,26 @@ from .commands import (
     destination_reason,
     echo_recipient,
     normalize_msisdn,
-    split_recipients,
 )
-from .endpoints import PATHS
 from .grammar import (
     ApiError,
-    MultiRecipient,
     RecipientAccepted,
     RecipientError,
     RecipientResult,
-    Reply,
     format_decimal,
-    render,
+    reason_of,
 )
-from .handlers import HANDLERS
+from .http_api import PROTOCOL as HTTP_PROTOCOL
+from .http_api import unknown_command
 from .ids import IdSource
 from .inbound import concat_udh, is_stop, mo_charset, split_mo
 from .journal import DEFAULT_JOURNAL_LIMIT, Journal
 from .lifecycle import Message, StatusEvent, Timeline, stop
 from .outbox import HostPolicy, Outbox, Push, PushResult
+from .protocol import HTTP, Protocol
 from .push_payloads import MoPart, callback_fields, callback_request, mo_request
 from .request import ApiRequest, Outcome
+from .rest import PROTOCOL as REST_PROTOCOL
 from .rules import Decision, RequestFacts, RuleBook
 from .scenario_model import (
     DEFAULT_SCENARIO,
@@ -75,19 +75,17 @@ _NO_REPLY = {
 }
 
 
-def reason_of(reply: Reply) -> str | None:
-    """Why a reply refused (a request-level error, or each refused recipient); ``None`` when
-    everything was accepted as asked."""
-    if isinstance(reply, ApiError):
-        return reply.reason
-    if isinstance(reply, MultiRecipient):
-        refused = [
-            f"{result.to}: {result.reason}"
-            for result in reply.results
-            if isinstance(result, RecipientError) and result.reason
-        ]
-        return "; ".join(refused) or None
-    return None
+#: Every API the gateway serves, by name (:attr:`.request.ApiRequest.api`).
+PROTOCOLS: dict[str, Protocol] = {p.api: p for p in (HTTP_PROTOCOL, REST_PROTOCOL)}
+
+__all__ = [
+    "PROTOCOLS",
+    "Gateway",
+    "InboundError",
+    "as_received",
+    "reason_of",
+    "unknown_command",
+]
 
 
 def as_received(outcome: Outcome) -> tuple[int | None, str]:
@@ -100,13 +98,6 @@ def as_received(outcome: Outcome) -> tuple[int | None, str]:
         sent = outcome.body.encode("utf-8")[: outcome.cut_at]
         return outcome.status, sent.decode("utf-8", "replace")
     return None, _NO_REPLY[fault]
-
-
-def unknown_command(command: str) -> str:
-    """Why an unknown command under an API prefix gets 101 (``command`` is its path)."""
-    prefix = command.strip("/").partition("/")[0]
-    known = sorted(PATHS.get(prefix, {}))
-    return f"unknown command {command!r}; /{prefix}/ has {', '.join(known)}"
 
 
 class InboundError(ValueError):
@@ -345,11 +336,13 @@ class Gateway:
     def handle(self, request: ApiRequest) -> Outcome:
         """Answer one API request (scenario rules first) and journal it."""
         now = self.tick()
+        protocol = PROTOCOLS[request.api]
+        request = protocol.prepare(request)
         decision = facts = None
         if len(self.rules) and not request.oversized:
-            facts = self._facts(request, now)
+            facts = protocol.facts(self, request, now)
             decision = self.rules.evaluate(facts)
-        outcome = self._answer(request, now, decision, facts)
+        outcome = self._answer(protocol, request, now, decision, facts)
         status, body = as_received(outcome)
         self.journal.record(
             time=now,
@@ -362,40 +355,38 @@ class Gateway:
             body=body,
             rule=outcome.rule,
             reason=outcome.reason,
+            api=request.api,
         )
         return outcome
 
-    def _facts(self, request: ApiRequest, now: float) -> RequestFacts:
-        params = request.params
-        account = None
-        session_id = params.present("session_id")
-        if session_id is not None:
-            session = self.sessions.peek(session_id)
-            account = session.account if session is not None else None
-        else:
-            api_id, user = params.present("api_id"), params.present("user")
-            account = (api_id, user) if api_id is not None and user is not None else None
-        recipients = split_recipients(params.get("to") or "")
-        return RequestFacts(request.command, params, account, recipients, now)
-
-    def _dispatch(self, request: ApiRequest, now: float, decision: Decision | None) -> Reply:
+    def _dispatch(
+        self, protocol: Protocol, request: ApiRequest, now: float, decision: Decision | None
+    ) -> object:
         if request.oversized:
-            return api_error(Err.INVALID_PARAMETERS, reason="the form body is over 1 MiB: not read")
-        handler = HANDLERS.get(request.command)
+            reason = "the body is over 1 MiB: not read"
+            return self.error(Err.INVALID_PARAMETERS, reason=reason, api=protocol.api)
+        handler = protocol.handlers.get(request.command)
         if handler is None:
-            return api_error(Err.INVALID_PARAMETERS, reason=unknown_command(request.command))
+            return protocol.unrouted(self, request)
         return handler(self, request, now, decision)
+
+    @staticmethod
+    def _outcome(protocol: Protocol, reply: object, **how: Any) -> Outcome:
+        """The outcome of an API reply: rendered by its protocol, with its HTTP status."""
+        status, body = protocol.render(reply)
+        return Outcome(reply, body, status, protocol.content_type, **how)
 
     def _answer(
         self,
+        protocol: Protocol,
         request: ApiRequest,
         now: float,
         decision: Decision | None,
         facts: RequestFacts | None,
     ) -> Outcome:
         if decision is None or facts is None:
-            reply = self._dispatch(request, now, None)
-            return Outcome(reply, render(reply), reason=reason_of(reply))
+            reply = self._dispatch(protocol, request, now, None)
+            return self._outcome(protocol, reply, reason=protocol.reason(reply))
         action, rule = decision.action, decision.rule
         by = f"scenario rule {rule!r} ({decision.why})"
         latency = action.latency
@@ -414,11 +405,12 @@ class Gateway:
             # A fault drops the request unless told to process it; truncating needs the reply.
             handled = None
             body = ""
+            status = 200
             cut_at = None
             processed = ""
             if action.process or action.fault is Fault.TRUNCATE:
-                handled = self._dispatch(request, now, None)
-                body = render(handled)
+                handled = self._dispatch(protocol, request, now, None)
+                status, body = protocol.render(handled)
                 processed = ", after processing the request"
             if action.fault is Fault.GARBAGE:
                 body = self._garbage()
@@ -429,6 +421,8 @@ class Gateway:
             return Outcome(
                 handled,
                 body,
+                status,
+                protocol.content_type,
                 latency=latency,
                 fault=action.fault,
                 rule=rule,
@@ -438,10 +432,10 @@ class Gateway:
         # The account the request names (even unauthenticated): for its error texts.
         account = self.accounts.get(facts.account) if facts.account is not None else None
         if action.quota is not None:
-            reply = self.error(Err.MT_LIMIT, account, until=decision.quota_until)
+            reply = self.error(Err.MT_LIMIT, account, api=protocol.api, until=decision.quota_until)
             reason = f"{by} answered 130"
         elif action.error is not None:
-            reply = self.error(action.error, account)
+            reply = self.error(action.error, account, api=protocol.api)
             reason = f"{by} answered {action.error:03d}"
         else:
             notes = []
@@ -452,13 +446,13 @@ class Gateway:
                     self.sessions.expire(session_id)
             if action.latency:
                 notes.append(f"delayed the reply {action.latency:g} s")
-            reply = self._dispatch(request, now, decision)
+            reply = self._dispatch(protocol, request, now, decision)
             reason = "; ".join(
                 note
-                for note in (f"{by} {' and '.join(notes)}" if notes else "", reason_of(reply))
+                for note in (f"{by} {' and '.join(notes)}" if notes else "", protocol.reason(reply))
                 if note
             )
-        return Outcome(reply, render(reply), latency=latency, rule=rule, reason=reason or None)
+        return self._outcome(protocol, reply, latency=latency, rule=rule, reason=reason or None)
 
     def _garbage(self) -> str:
         """Deterministic (seeded) bytes that are neither HTTP nor the API's grammar."""
@@ -474,12 +468,15 @@ class Gateway:
         account: Account | None = None,
         *,
         reason: str | None = None,
+        api: str = HTTP,
         **fields: object,
     ) -> ApiError:
-        """The error ``code`` with the text the account (or the scenario) gives it, and the
-        ``reason`` the fake gives its user."""
+        """The error ``code`` as ``api`` numbers it, with the text the account (or the
+        scenario, or the API) gives it, and the ``reason`` the fake gives its user."""
+        protocol = PROTOCOLS[api]
+        code = protocol.codes.get(code, code)
         texts = account.error_texts if account is not None else self.scenario.error_texts
-        return api_error(code, texts, reason=reason, **fields)
+        return api_error(code, texts, reason=reason, defaults=protocol.texts, **fields)
 
     def authenticate(self, request: ApiRequest, now: float) -> Account | ApiError:
         """Session rules when a session_id is given, else credentials."""
@@ -515,13 +512,21 @@ class Gateway:
             account = self.accounts.get((credentials.api_id, credentials.user))
         return self.error(result.code, account, reason=result.reason)
 
-    def _admit(self, account: Account, client_ip: str) -> Account | ApiError:
+    def authenticate_key(self, api: str, key: str, client_ip: str) -> Account | ApiError:
+        """The account a credential of ``api`` (a bearer token, an API key) opens, or the
+        error (then IP lockdown and a frozen account, as ``api`` answers them)."""
+        result = self.accounts.by_credential(api, key)
+        if isinstance(result, Account):
+            return self._admit(result, client_ip, api)
+        return self.error(result.code, reason=result.reason, api=api)
+
+    def _admit(self, account: Account, client_ip: str, api: str = HTTP) -> Account | ApiError:
         """An authenticated account may still be locked to other IPs (007) or frozen (004)."""
         if not account.allows(client_ip):
             reason = f"client {client_ip} is not in the account's allowed_ips"
-            return self.error(Err.IP_LOCKDOWN, account, reason=reason)
+            return self.error(Err.IP_LOCKDOWN, account, reason=reason, api=api)
         if account.frozen:
-            return self.error(Err.ACCOUNT_FROZEN, account, reason="the account is frozen")
+            return self.error(Err.ACCOUNT_FROZEN, account, reason="the account is frozen", api=api)
         return account
 
     def open_session(self, account: Account, now: float) -> str:
@@ -543,7 +548,14 @@ class Gateway:
         if decision is not None and decision.action.recipient_error is not None:
             forced = (decision.action.recipient_error, decision.recipients, decision.rule)
         # Requests with the same options share one (frozen) options object: memory per message.
-        plan = replace(plan, options=self._shared(plan.options))
+        # (Built directly: dataclasses.replace costs several times as much.)
+        plan = SendPlan(
+            plan.recipients,
+            plan.body,
+            self._shared(plan.options),
+            plan.echo,
+            plan.accepted_as_digits,
+        )
         return [self._send_one(account, entry, plan, now, forced) for entry in plan.recipients]
 
     def _send_one(
@@ -555,26 +567,27 @@ class Gateway:
         forced: tuple[int, frozenset[str] | None, str] | None,
     ) -> RecipientResult:
         """One recipient: validity, scripted errors, route, credit; then the message."""
-        to = echo_recipient(entry)
+        to = echo_recipient(entry) if plan.echo is None else plan.echo(entry)
+        api = plan.options.api
         msisdn = normalize_msisdn(entry, account.dial_prefix)
         if msisdn is None:
             reason = destination_reason(entry)
-            return self._recipient_error(Err.INVALID_DESTINATION, account, to, reason)
+            return self._recipient_error(Err.INVALID_DESTINATION, account, to, reason, api)
         if forced is not None and (forced[1] is None or entry in forced[1]):
             reason = f"scenario rule {forced[2]!r} answers {forced[0]:03d} for this recipient"
-            return self._recipient_error(forced[0], account, to, reason)
+            return self._recipient_error(forced[0], account, to, reason, api)
         script = self._script_for(entry)
         if script is not None and script.error is not None:
             reason = f"the scenario's recipients ({script.pattern.describe()}) answer this"
-            return self._recipient_error(script.error, account, to, reason)
+            return self._recipient_error(script.error, account, to, reason, api)
         if msisdn in account.opted_out:
             reason = f"{msisdn} opted out (an inbound STOP)"
-            return self._recipient_error(Err.OPTED_OUT, account, to, reason)
+            return self._recipient_error(Err.OPTED_OUT, account, to, reason, api)
         route_charge = self.route_charge(msisdn)
         if route_charge is None:
             prefixes = ", ".join(prefix for prefix, _ in self._routes)
             reason = f"no route covers {msisdn} (the scenario routes {prefixes})"
-            return self._recipient_error(Err.CANNOT_ROUTE, account, to, reason)
+            return self._recipient_error(Err.CANNOT_ROUTE, account, to, reason, api)
         charge = self._charge(route_charge, plan.body.parts)
         lifecycle = self.scenario.lifecycle
         if script is not None and script.lifecycle is not None:
@@ -589,9 +602,9 @@ class Gateway:
                 f" {format_decimal(charge)} ({plan.body.parts} part(s) x"
                 f" {format_decimal(route_charge)})"
             )
-            return self._recipient_error(Err.NO_CREDIT, account, to, reason)
+            return self._recipient_error(Err.NO_CREDIT, account, to, reason, api)
         message = Message(
-            apimsgid=self.new_id(),
+            apimsgid=self.ids.new_message_id(self._taken),
             account=account.key,
             to=msisdn,
             body=plan.body,
@@ -606,7 +619,7 @@ class Gateway:
         if message.options.callback:
             self._on_status(StatusEvent(message, message.status, now))
         self.timeline.start(message)
-        return RecipientAccepted(message.apimsgid, to)
+        return RecipientAccepted(message.apimsgid, msisdn if plan.accepted_as_digits else to)
 
     def _charge(self, route_charge: Decimal, parts: int) -> Decimal:
         # One Decimal per (route charge, parts): messages share it instead of holding a copy.
@@ -639,9 +652,11 @@ class Gateway:
                 return charge
         return None
 
-    def _recipient_error(self, code: int, account: Account, to: str, reason: str) -> RecipientError:
-        """A per-recipient error line for ``to``."""
-        error = self.error(code, account)
+    def _recipient_error(
+        self, code: int, account: Account, to: str, reason: str, api: str
+    ) -> RecipientError:
+        """A per-recipient error for ``to``, as ``api`` tells it."""
+        error = self.error(code, account, api=api)
         return RecipientError(error.code, error.text, to, reason)
 
     def find_message(self, account: Account, ref: MessageRef) -> Message | None:
@@ -692,9 +707,11 @@ class Gateway:
         status: int,
         body: str,
         reason: str,
+        api: str = "",
     ) -> None:
         """Journal a request that never reached a command: a path outside the API, an admin
-        call refused at the door, a request the fake failed on. Its ``command`` is empty."""
+        call refused at the door, a request the fake failed on (``api``: the API it came to).
+        Its ``command`` is empty."""
         params = dict(parse_qsl(query, keep_blank_values=True, encoding="latin-1"))
         self.journal.record(
             time=self.tick(),
@@ -706,4 +723,5 @@ class Gateway:
             status=status,
             body=body,
             reason=reason,
+            api=api,
         )

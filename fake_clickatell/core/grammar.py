@@ -166,6 +166,21 @@ Reply = (
 )
 
 
+def reason_of(reply: Reply) -> str | None:
+    """Why a reply refused (a request-level error, or each refused recipient); ``None`` when
+    everything was accepted as asked."""
+    if isinstance(reply, ApiError):
+        return reply.reason
+    if isinstance(reply, MultiRecipient):
+        refused = [
+            f"{result.to}: {result.reason}"
+            for result in reply.results
+            if isinstance(result, RecipientError) and result.reason
+        ]
+        return "; ".join(refused) or None
+    return None
+
+
 def format_decimal(value: Decimal) -> str:
     """The shortest plain decimal form: ``1``, ``0.8``, ``2.5``, ``100`` (never ``1E+2``)."""
     text = format(value.normalize(), "f")

@@ -71,6 +71,8 @@ class JournalEntry:
     rule: str | None = None
     #: Why the fake answered so (which parameter, credential or rule); ``None``: as asked.
     reason: str | None = None
+    #: The API it came to (``http``, ``rest``); empty for a request outside every API.
+    api: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the admin API's shape)."""
@@ -87,6 +89,7 @@ class JournalEntry:
             "body": self.body,
             "rule": self.rule,
             "reason": self.reason,
+            "api": self.api,
         }
 
 
@@ -126,6 +129,7 @@ class Journal:
         body: str,
         rule: str | None = None,
         reason: str | None = None,
+        api: str = "",
     ) -> JournalEntry:
         """Append one entry (secrets masked, long values cut) and return it."""
         self.total += 1
@@ -146,6 +150,7 @@ class Journal:
             body,
             rule,
             None if reason is None else _cut(reason),
+            api,
         )
         size = len(entry.path) + len(body) + chars + len(entry.reason or "")
         self._entries.append(entry)

@@ -132,6 +132,7 @@ class Message:
         body = self.body
         return {
             "apimsgid": self.apimsgid,
+            "api": options.api,
             "climsgid": options.climsgid,
             "api_id": self.account[0],
             "user": self.account[1],

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from .commands import Params
-from .grammar import Reply
 from .scenario_model import Fault
 
 TEXT_PLAIN = "text/plain; charset=utf-8"
+APPLICATION_JSON = "application/json"
+
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +26,17 @@ class ApiRequest:
     client_ip: str = "127.0.0.1"
     #: The body was too large to read; the request is answered 101 without its parameters.
     oversized: bool = False
+    #: The API it came to (:mod:`.protocol`): ``http`` (the default), ``rest``, ...
+    api: str = "http"
+    #: Request headers, names in lower case (the JSON APIs' adapters pass them; the HTTP API
+    #: reads none).
+    headers: Mapping[str, str] = field(default_factory=lambda: _NO_HEADERS)
+    #: The raw body, for the APIs that read one whatever its content type (JSON).
+    body: bytes = b""
+    #: The raw query string, for the APIs that read it themselves (repeated names, UTF-8).
+    query: str = ""
+    #: What the API's ``prepare`` made of the request (its own type), for its handlers.
+    data: object = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +45,11 @@ class Outcome:
     replaces the HTTP reply (``body`` is then the garbage to send, or the reply to truncate
     after ``cut_at`` bytes).
 
-    ``reply`` is ``None`` when no API reply was made (a rule answered raw HTTP or a fault).
+    ``reply`` is the API's reply value (a :data:`.grammar.Reply` for the HTTP API), ``None``
+    when no API reply was made (a rule answered raw HTTP or a fault).
     """
 
-    reply: Reply | None
+    reply: object
     body: str
     status: int = 200
     content_type: str = TEXT_PLAIN

@@ -1,9 +1,10 @@
 """Scenario rules at run time: which rule fires for a request, with counters and switches.
 
 Rules are tried in order; the first one that fires wins and the rest are not consulted. A rule
-*matches* a request when every static condition holds (command, account, recipient, parameter
-patterns, clock window); it *fires* when, in addition, its count condition (``call``, ``first``,
-``every``, ``after``, counted over its matches), its probability and its ``times`` budget allow.
+*matches* a request when every static condition holds (command, API, method, path, account,
+recipient, parameter patterns, clock window); it *fires* when, in addition, its count condition
+(``call``, ``first``, ``every``, ``after``, counted over its matches), its probability and its
+``times`` budget allow.
 A quota rule fires only for the requests over its quota. Disabled rules are skipped entirely.
 
 Evaluation is cheap by construction: rules are indexed by command, so a request only looks at
@@ -34,6 +35,10 @@ class RequestFacts:
     account: AccountKey | None
     recipients: Sequence[str]
     now: float
+    #: The API it came to, by which method, on which path.
+    api: str = "http"
+    method: str = "GET"
+    path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,14 @@ Check = Callable[[RequestFacts], bool]
 def _compile(when: RuleCondition) -> tuple[Check, ...]:
     """The static conditions of ``when`` as a tuple of predicates (command is indexed apart)."""
     checks: list[Check] = []
+    apis, methods, path = when.apis, when.methods, when.path
+    if apis is not None:
+        checks.append(lambda f: f.api in apis)
+    if methods is not None:
+        checks.append(lambda f: f.method in methods)
+    if path is not None:
+        path_match = re.compile(fnmatch.translate(path), re.DOTALL).match
+        checks.append(lambda f: path_match(f.path) is not None)
     api_id, user = when.api_id, when.user
     if api_id is not None:
         checks.append(lambda f: f.account is not None and f.account[0] == api_id)

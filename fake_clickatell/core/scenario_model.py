@@ -49,6 +49,8 @@ class PushFormat(enum.Enum):
     XML_POST = "XML_POST"
     SOAP_GET = "SOAP_GET"
     SOAP_POST = "SOAP_POST"
+    #: The console's "JSON RAW HTTP POST": one JSON document (status callbacks only).
+    JSON_POST = "JSON_POST"
 
     @property
     def method(self) -> str:
@@ -92,6 +94,15 @@ class Voucher:
     credit: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A credential of one API that opens an account besides its api_id, user and password:
+    a legacy REST bearer token (``api`` ``rest``), and so on. ``key`` compares exactly."""
+
+    api: str
+    key: str
+
+
 #: Hosts outbound pushes may reach unless a scenario or the CLI allows more.
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.0/8", "::1", "localhost")
 
@@ -116,6 +127,8 @@ class AccountSpec:
     senders: tuple[str, ...] | None = None
     callback: PushTarget | None = None
     mo: MoSpec | None = None
+    #: Credentials of the other APIs that open this account (its REST tokens, ...).
+    credentials: tuple[Credential, ...] = ()
 
 
 class PatternKind(enum.Enum):
@@ -215,6 +228,10 @@ class RuleCondition:
     """
 
     commands: frozenset[str] | None = None
+    #: The APIs (``http``, ``rest``), methods and path glob the request came by.
+    apis: frozenset[str] | None = None
+    methods: frozenset[str] | None = None
+    path: str | None = None
     api_id: str | None = None
     user: str | None = None
     recipient: NumberPattern | None = None
@@ -247,6 +264,15 @@ class RecipientLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class RestSettings:
+    """The legacy REST API's switches: whether ``X-Version: 1`` is required (else 400 101),
+    and the most recipients one send may carry (more: 101)."""
+
+    require_x_version: bool = True
+    max_recipients: int = 600
+
+
+@dataclass(frozen=True, slots=True)
 class OpenAccounts:
     """How far open mode goes: the longest api_id or user it takes (longer: 108 or 001), and
     the most accounts it makes (more: 001), so no stream of made-up credentials fills memory."""
@@ -276,6 +302,7 @@ class Scenario:
     default_charge: Decimal = Decimal("1")
     lifecycle: tuple[StatusStep, ...] = DEFAULT_LIFECYCLE
     recipient_limits: RecipientLimits = field(default_factory=RecipientLimits)
+    rest: RestSettings = field(default_factory=RestSettings)
     open_accounts: OpenAccounts = field(default_factory=OpenAccounts)
     clock: ClockSpec = field(default_factory=ClockSpec)
     routes: tuple[Route, ...] = ()

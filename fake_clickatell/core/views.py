@@ -27,11 +27,14 @@ class MessageFilter:
     climsgid: str | None = None
     #: Accepted at or after this virtual time.
     since: float | None = None
+    #: Sent through this API (``http``, ``rest``).
+    api: str | None = None
 
     def keeps(self, message: Message) -> bool:
         """True when ``message`` passes every condition given."""
         return (
-            (self.to is None or message.to == self.to)
+            (self.api is None or message.options.api == self.api)
+            and (self.to is None or message.to == self.to)
             and (self.status is None or message.status == self.status)
             and (self.api_id is None or message.account[0] == self.api_id)
             and (self.climsgid is None or message.climsgid == self.climsgid)
@@ -49,11 +52,14 @@ class RequestFilter:
     #: The HTTP status the client got; ``0`` for no reply at all (a fault).
     status: int | None = None
     since: float | None = None
+    #: The API it came to; ``""`` for requests outside every API.
+    api: str | None = None
 
     def keeps(self, entry: JournalEntry) -> bool:
         """True when ``entry`` passes every condition given."""
         return (
-            (self.command is None or entry.command == self.command)
+            (self.api is None or entry.api == self.api)
+            and (self.command is None or entry.command == self.command)
             and (self.path is None or entry.path == self.path)
             and (self.status is None or (entry.status or 0) == self.status)
             and (self.since is None or entry.time >= self.since)

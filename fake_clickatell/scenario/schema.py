@@ -12,12 +12,15 @@ from typing import Any
 from ..core.codes import RECIPIENT_ERRORS, STATUSES, is_final
 from ..core.commands import canonical_name
 from ..core.endpoints import COMMANDS, SENDING_COMMANDS
+from ..core.gateway import PROTOCOLS
+from ..core.protocol import REST
 from ..core.scenario_model import (
     CALLBACK_RETRIES,
     DEFAULT_LIFECYCLE,
     MO_RETRIES,
     AccountSpec,
     ClockSpec,
+    Credential,
     Fault,
     HttpReply,
     MoSpec,
@@ -29,6 +32,7 @@ from ..core.scenario_model import (
     Quota,
     RecipientLimits,
     RecipientScript,
+    RestSettings,
     Route,
     Rule,
     RuleAction,
@@ -135,7 +139,22 @@ _ACCOUNT_KEYS = (
     "senders",
     "callback",
     "mo",
+    "rest_tokens",
 )
+
+#: The longest credential a scenario may give (a real REST token has 63 characters).
+_MAX_TOKEN = 1024
+
+
+def _tokens(node: Node) -> tuple[Credential, ...]:
+    """REST bearer tokens: printable ASCII without spaces (what fits ``Bearer <token>``)."""
+    tokens = []
+    for item in node.sequence():
+        token = item.string(allow_numbers=True)
+        if len(token) > _MAX_TOKEN or not all("!" <= ch <= "~" for ch in token):
+            item.fail(f"a token of 1 to {_MAX_TOKEN} printable ASCII characters without spaces")
+        tokens.append(Credential(REST, token))
+    return tuple(tokens)
 
 
 def _account(node: Node) -> AccountSpec:
@@ -158,6 +177,7 @@ def _account(node: Node) -> AccountSpec:
         senders=optional(fields, "senders", _string_list, None),
         callback=optional(fields, "callback", _callback_target, None),
         mo=optional(fields, "mo", _mo, None),
+        credentials=optional(fields, "rest_tokens", _tokens, ()),
     )
 
 
@@ -205,6 +225,11 @@ def _mo(node: Node) -> MoSpec:
         if set(fields) - {"numbers"}:
             node.fail_detail("url is required to push inbound messages")
         return MoSpec(numbers)
+    if fields.get("format") is not None and fields["format"].value == PushFormat.JSON_POST.value:
+        fields["format"].fail_detail(
+            "inbound messages are pushed in the HTTP, XML or SOAP formats (JSON_POST is for"
+            " status callbacks)"
+        )
     return MoSpec(numbers, _target(node, fields, MO_RETRIES))
 
 
@@ -243,6 +268,7 @@ def _string_list(node: Node) -> tuple[str, ...]:
 def _accounts(node: Node) -> tuple[AccountSpec, ...]:
     accounts = [_account(item) for item in node.sequence()]
     seen: set[tuple[str, str]] = set()
+    credentials: set[Credential] = set()
     for index, account in enumerate(accounts):
         key = (account.api_id, account.user)
         if key in seen:
@@ -252,6 +278,15 @@ def _accounts(node: Node) -> tuple[AccountSpec, ...]:
                 f"api_id {account.api_id!r} with user {account.user!r} is declared twice",
             )
         seen.add(key)
+        for credential in account.credentials:
+            if credential in credentials:
+                raise ScenarioError(
+                    node.source,
+                    f"{node.path}[{index}].{credential.api}_tokens",
+                    "a token another account (or this one) lists already: a token opens one"
+                    " account",
+                )
+            credentials.add(credential)
     return tuple(accounts)
 
 
@@ -273,6 +308,17 @@ def _open_accounts(node: Node) -> OpenAccounts:
         max_accounts=optional(
             fields, "max_accounts", lambda n: n.integer(1, 1_000_000), defaults.max_accounts
         ),
+    )
+
+
+def _rest(node: Node) -> RestSettings:
+    fields = node.mapping(("require_x_version", "max_recipients"))
+    defaults = RestSettings()
+    return RestSettings(
+        require_x_version=optional(
+            fields, "require_x_version", Node.boolean, defaults.require_x_version
+        ),
+        max_recipients=optional(fields, "max_recipients", _count, defaults.max_recipients),
     )
 
 
@@ -358,6 +404,9 @@ def _recipients(node: Node) -> tuple[RecipientScript, ...]:
 
 _WHEN_KEYS = (
     "command",
+    "api",
+    "method",
+    "path",
     "api_id",
     "user",
     "recipient",
@@ -379,6 +428,29 @@ def _commands(node: Node) -> frozenset[str]:
     if not items:
         node.fail(f"a command or a list of commands ({', '.join(COMMANDS)})")
     return frozenset(item.choice(COMMANDS) for item in items)
+
+
+#: Methods a rule may name (the HTTP parser knows more; these are the ones APIs answer).
+_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
+
+
+def _choices(options: tuple[str, ...]) -> Callable[[Node], frozenset[str]]:
+    """One of ``options``, or a non-empty list of them."""
+
+    def read(node: Node) -> frozenset[str]:
+        items = node.sequence() if isinstance(node.value, list) else [node]
+        if not items:
+            node.fail(f"one of {', '.join(options)}, or a list of them")
+        return frozenset(item.choice(options) for item in items)
+
+    return read
+
+
+def _path_glob(node: Node) -> str:
+    text = node.string()
+    if not text.startswith(("/", "*", "?", "[")):
+        node.fail("a path or a glob of one, such as /rest/message*")
+    return text
 
 
 def _params(node: Node) -> tuple[tuple[str, str], ...]:
@@ -405,6 +477,9 @@ def _when(node: Node) -> RuleCondition:
             fields["probability"].fail("a number > 0 and <= 1")
     return RuleCondition(
         commands=optional(fields, "command", _commands, None),
+        apis=optional(fields, "api", _choices(tuple(PROTOCOLS)), None),
+        methods=optional(fields, "method", _choices(_METHODS), None),
+        path=optional(fields, "path", _path_glob, None),
         api_id=optional(fields, "api_id", _text, None),
         user=optional(fields, "user", _text, None),
         recipient=optional(fields, "recipient", _recipient_pattern, None),
@@ -507,6 +582,7 @@ SECTIONS: dict[str, Callable[[Node], Any]] = {
     "default_charge": _money,
     "lifecycle": _lifecycle,
     "recipient_limits": _recipient_limits,
+    "rest": _rest,
     "open_accounts": _open_accounts,
     "routes": _routes,
     "recipients": _recipients,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from ..app.errors import RecordedError
+from ..core.accounts import open_key
 from ..core.endpoints import SENDING_COMMANDS
 from ..core.journal import JournalEntry
 from ..core.scenario_model import Scenario
@@ -28,6 +29,14 @@ from .scenarios import DEFAULT_LOADED, LoadedScenario, ScenarioLike, read_scenar
 
 #: Credentials the handle offers in open mode (any credentials work; these are the docs' ones).
 DEFAULT_CREDENTIALS = ("3442105", "demo", "secret")
+#: The REST token the handle offers in open mode (any token works; this is the docs' sample).
+DEFAULT_REST_TOKEN = "4ZnXsl.LcQrDl4ZHWBt6_J1KLqNZVV7Tfg9KK25nd1EYaQ7SPP2mmLkODKhzJ1S"
+
+#: How a journaled send shows that it refused something, by API (the reply's own bytes).
+_REFUSED: Mapping[str, Callable[[JournalEntry], bool]] = {
+    "http": lambda entry: not all(line.startswith("ID: ") for line in entry.body.split("\n")),
+    "rest": lambda entry: entry.status != 202,
+}
 
 #: Seconds between two looks at the fake while :meth:`FakeClickatell.wait_for_messages` waits.
 POLL_INTERVAL = 0.005
@@ -135,6 +144,25 @@ class FakeClickatell:
         return self._backend.url + "/http"
 
     @property
+    def rest_url(self) -> str:
+        """The legacy REST API's URL: ``url + "/rest"`` (``rest_url + "/message"``, ...)."""
+        return self._backend.url + "/rest"
+
+    @property
+    def rest_token(self) -> str:
+        """A REST bearer token: the first the scenario's accounts list, else (open mode, where
+        any token works) the documentation's sample. ``LookupError`` when the scenario declares
+        accounts but no token."""
+        accounts = self._loaded.scenario.accounts
+        if not accounts:
+            return DEFAULT_REST_TOKEN
+        for account in accounts:
+            for credential in account.credentials:
+                if credential.api == "rest":
+                    return credential.key
+        raise LookupError("the scenario's accounts list no rest_tokens")
+
+    @property
     def scenario(self) -> Scenario:
         """The scenario the fake runs now."""
         return self._loaded.scenario
@@ -224,13 +252,27 @@ class FakeClickatell:
         """Switch a rule off: it neither counts nor fires until enabled again."""
         self._backend.enable_rule(name, False)
 
-    def balance(self, api_id: str | None = None, user: str | None = None) -> Decimal:
-        """The credit left on an account (default: the default account)."""
+    def balance(
+        self, api_id: str | None = None, user: str | None = None, *, token: str | None = None
+    ) -> Decimal:
+        """The credit left on an account (default: the default account), or on the account a
+        REST ``token`` opens."""
         key = (api_id or self.api_id, user or self.user)
+        if token is not None:
+            key = self._account_of_token(token)
         for account in self.accounts:
             if (account.api_id, account.user) == key:
                 return account.balance
         raise LookupError(f"no account api_id={key[0]!r} user={key[1]!r} (yet)")
+
+    def _account_of_token(self, token: str) -> tuple[str, str]:
+        accounts = self._loaded.scenario.accounts
+        for account in accounts:
+            if any(c.api == "rest" and c.key == token for c in account.credentials):
+                return account.api_id, account.user
+        if accounts:
+            raise LookupError("no account of the scenario lists this token")
+        return open_key("rest", token)
 
     # -- callbacks and inbound messages ------------------------------------------------------
 
@@ -410,11 +452,11 @@ class FakeClickatell:
         else:
             lines.append("no message was sent")
         requests = self.requests
-        refused = [  # any recipient refused, or no reply in the grammar at all
+        refused = [  # any recipient refused, or no reply in the API's own form at all
             entry
             for entry in requests
             if entry.command in SENDING_COMMANDS
-            and not all(line.startswith("ID: ") for line in entry.body.split("\n"))
+            and _REFUSED.get(entry.api, _REFUSED["http"])(entry)
         ]
         if refused:
             lines.append(f"refused: {plural(len(refused), 'sending request')}")

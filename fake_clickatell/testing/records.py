@@ -52,6 +52,8 @@ class SentMessage:
     status_history: tuple[StatusChange, ...]
     #: The remaining sendmsg options (callback, deliv_ack, concat, max_credits, ...).
     options: Mapping[str, Any] = field(hash=False, repr=False)
+    #: The API it was sent through: ``http`` or ``rest``.
+    api: str = "http"
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SentMessage:
@@ -77,6 +79,7 @@ class SentMessage:
                 StatusChange(step["status"], step["time"]) for step in data["status_history"]
             ),
             options=MappingProxyType(dict(data["options"])),
+            api=data.get("api", "http"),
         )
 
     def describe(self) -> str:
@@ -84,6 +87,7 @@ class SentMessage:
         return (
             f"to={self.to!r} text={short(self.text)!r} from={self.sender!r} status={self.status!r}"
             f" api_id={self.api_id!r} user={self.user!r} apimsgid={self.apimsgid!r}"
+            f" api={self.api!r}"
         )
 
 
@@ -203,4 +207,5 @@ def journal_entry(data: Mapping[str, Any]) -> JournalEntry:
         body=data["body"],
         rule=data.get("rule"),
         reason=data.get("reason"),
+        api=data.get("api", ""),
     )

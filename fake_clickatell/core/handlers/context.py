@@ -10,14 +10,15 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Protocol
 
-from ..accounts import Account
+from ..accounts import Account, AccountBook
 from ..batches import BatchStore
 from ..commands import Credentials, MessageRef, SendPlan
 from ..grammar import ApiError, RecipientResult, Reply
 from ..lifecycle import Message
 from ..request import ApiRequest
 from ..rules import Decision
-from ..scenario_model import RecipientLimits
+from ..scenario_model import RecipientLimits, Scenario
+from ..sessions import SessionStore
 
 
 class Context(Protocol):
@@ -25,6 +26,12 @@ class Context(Protocol):
 
     #: Batches opened by ``startbatch`` and not yet ended.
     batches: BatchStore
+    #: The accounts and their credentials.
+    accounts: AccountBook
+    #: The HTTP API's open sessions.
+    sessions: SessionStore
+    #: The scenario the gateway runs.
+    scenario: Scenario
 
     @property
     def recipient_limits(self) -> RecipientLimits:
@@ -41,10 +48,16 @@ class Context(Protocol):
         account: Account | None = None,
         *,
         reason: str | None = None,
+        api: str = "http",
         **fields: object,
     ) -> ApiError:
-        """The error ``code`` with the text the account (or the scenario) gives it, and the
-        ``reason`` the fake gives its user."""
+        """The error ``code`` as ``api`` numbers it, with the text the account (or the
+        scenario, or the API) gives it, and the ``reason`` the fake gives its user."""
+        ...
+
+    def authenticate_key(self, api: str, key: str, client_ip: str) -> Account | ApiError:
+        """The account a credential of ``api`` (a bearer token, an API key) opens, or the
+        error (then IP lockdown and a frozen account, as ``api`` answers them)."""
         ...
 
     def authenticate(self, request: ApiRequest, now: float) -> Account | ApiError:
