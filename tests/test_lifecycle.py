@@ -300,6 +300,7 @@ def test_to_json_is_the_admin_view_key_for_key():
     msg.record(T0 + 65, 3)
     assert msg.to_json() == {
         "apimsgid": "a" * 32,
+        "api": "http",
         "climsgid": "mine",
         "api_id": "1",
         "user": "u",
