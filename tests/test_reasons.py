@@ -175,6 +175,11 @@ def test_every_rule_outcome_names_its_rule_and_why():
     assert reason_of(f"/http/delmsg?session_id={session}&apimsgid=x").startswith(
         "scenario rule 'logout' (match 1) expired the session first; no session"
     )
+    # With credentials there is no session to end: the reason does not claim one ended.
+    assert reason_of(f"/http/delmsg?{AUTH}&apimsgid=x") == (
+        "scenario rule 'logout' (match 2) found no session_id to expire;"
+        " apimsgid: no message 'x' of this account"
+    )
     client.get("/http/ping?session_id=x")
     assert reason_of("/http/ping?session_id=x") == (
         "scenario rule 'quota' (call 2 in its window, over its quota of 1 per 60 s) answered 130"

@@ -440,10 +440,12 @@ class Gateway:
         else:
             notes = []
             if action.expire_session:
-                notes.append("expired the session first")
                 session_id = request.params.present("session_id")
                 if session_id is not None:
                     self.sessions.expire(session_id)
+                    notes.append("expired the session first")
+                else:  # credentials, or an API without sessions: nothing to end
+                    notes.append("found no session_id to expire")
             if action.latency:
                 notes.append(f"delayed the reply {action.latency:g} s")
             reply = self._dispatch(protocol, request, now, decision)
