@@ -12,7 +12,9 @@ mutant that the tests kill after all is reported so the list stays honest.
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import random
 import sys
 import time
 from dataclasses import dataclass, field
@@ -52,6 +54,8 @@ class Score:
     #: Keys listed as equivalent that the tests kill, or that name no mutant any more.
     stale: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: How many mutants the module has when only a sample of them (``total``) was run.
+    population: int | None = None
 
     @property
     def score(self) -> float:
@@ -73,18 +77,38 @@ def _dotted(module: str) -> str:
     return "fake_clickatell." + module.removesuffix(".py").replace("/", ".")
 
 
+def draw(module: str, count: int, sample: int | None, seed: int) -> list[int]:
+    """The indexes of the mutants to run: all ``count``, or ``sample`` of them drawn at random,
+    the same for the same module and seed."""
+    every = list(range(count))
+    if sample is None or count <= sample:
+        return every
+    return sorted(random.Random(f"{seed}:{module}").sample(every, sample))
+
+
 def score_module(
-    module: str, equivalents: dict[str, str], *, workers: int, log: bool, first_only: bool = False
+    module: str,
+    equivalents: dict[str, str],
+    *,
+    workers: int,
+    log: bool,
+    first_only: bool = False,
+    sample: int | None = None,
+    seed: int = 0,
 ) -> Score:
     """Run every mutant of ``module`` through its stages (``first_only``: stage 1 alone); the
-    unmutated tests of each stage must pass first."""
+    unmutated tests of each stage must pass first. With ``sample``, only that many mutants
+    drawn at random (seeded: the same draw each run) when the module has more."""
     started = time.monotonic()
     path = CORE.parent / module
     source = path.read_text(encoding="utf-8")
     found = mutants(source, module)
-    score = Score(module, total=len(found))
-    alive = list(range(len(found)))
+    alive = draw(module, len(found), sample, seed)
+    score = Score(module, total=len(alive))
+    if len(alive) < len(found):
+        score.population = len(found)
     planned = stages(module)
+    alive_at_start = list(alive)
     for number, tests in enumerate(planned[:1] if first_only else planned, 1):
         if not alive:
             break
@@ -107,7 +131,8 @@ def score_module(
                 score.killed += 1
                 score.timeouts += result.exit_code is None
         alive = survivors
-    keys = {mutant.key for mutant in found}
+    drawn = set(range(len(found))) if score.population is None else set(alive_at_start)
+    keys = {found[index].key for index in drawn}
     for index, mutant in enumerate(found):
         if index not in alive:
             continue
@@ -116,13 +141,25 @@ def score_module(
         else:
             score.survivors.append(mutant)
     survived = {found[index].key for index in alive}
+    every = {mutant.key for mutant in found}
     score.stale = [
         key
         for key in equivalents
-        if key.startswith(f"{module}:") and (key not in keys or key not in survived)
+        if key.startswith(f"{module}:")
+        and (key not in every or (key in keys and key not in survived))
     ]
     score.seconds = time.monotonic() - started
     return score
+
+
+def margin(score: Score) -> float:
+    """The 95% margin of a sampled score, in points (normal approximation, finite population)."""
+    real = score.total - score.equivalent
+    if score.population is None or real <= 0:
+        return 0.0
+    p = score.killed / real
+    shrink = (score.population - score.total) / max(score.population - 1, 1)
+    return 100.0 * 1.96 * math.sqrt(p * (1 - p) / real * shrink)
 
 
 def report(scores: list[Score]) -> str:
@@ -135,6 +172,7 @@ def report(scores: list[Score]) -> str:
         lines.append(
             f"{s.module:32} {s.total:7} {s.killed:6} {s.equivalent:5} {len(s.survivors):8} "
             f"{s.score:6.1f}% {s.seconds:5.0f}s"
+            + ("" if s.population is None else f"  sample of {s.population}, ±{margin(s):.0f}%")
         )
     total = sum(s.total for s in scores)
     killed = sum(s.killed for s in scores)
@@ -166,6 +204,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="each module's own tests only: quicker, a lower score (survivors may die later)",
     )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="at most N mutants per module, drawn at random (seeded): an estimate, with its margin",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the draw of --sample (default 0)")
     args = parser.parse_args(argv)
     known = core_modules()
     modules = [_resolve(name, known) for name in args.modules] or known
@@ -180,7 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     scores = []
     for module in modules:
         score = score_module(
-            module, equivalents, workers=args.workers, log=True, first_only=args.first_stage
+            module,
+            equivalents,
+            workers=args.workers,
+            log=True,
+            first_only=args.first_stage,
+            sample=args.sample,
+            seed=args.seed,
         )
         scores.append(score)
         for mutant in score.survivors:  # as they come: a whole run takes a while

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mutation.__main__ import load_equivalents
+from mutation.__main__ import Score, draw, load_equivalents, margin, report
 from mutation.operators import mutants, mutate
 from mutation.plan import BROAD, CORE, FIRST, core_modules, stages
 
@@ -137,3 +137,27 @@ def test_an_entry_without_a_reason_is_refused(tmp_path: Path):
         load_equivalents(path)
     path.write_text("core/x.py:f:num:+1:1   because\n", encoding="utf-8")
     assert load_equivalents(path) == {"core/x.py:f:num:+1:1": "because"}
+
+
+def test_a_sample_is_a_seeded_draw_of_distinct_mutants():
+    first = draw("core/gateway.py", 496, 25, 0)
+    assert first == draw("core/gateway.py", 496, 25, 0)  # the same draw, run after run
+    assert len(set(first)) == 25
+    assert first == sorted(first)
+    assert all(0 <= index < 496 for index in first)
+    assert first != draw("core/gateway.py", 496, 25, 1)
+    assert first != draw("core/outbox.py", 496, 25, 0)
+    assert draw("core/ids.py", 20, 25, 0) == list(range(20))  # fewer than asked: all of them
+    assert draw("core/ids.py", 20, None, 0) == list(range(20))
+
+
+def test_a_sampled_score_is_reported_with_its_margin():
+    whole = Score("core/ids.py", total=20, killed=19)
+    sampled = Score("core/gateway.py", total=25, killed=20, population=496)
+    assert margin(whole) == 0.0
+    # 80% of 25: 1.96 * sqrt(0.8 * 0.2 / 25 * 471 / 495) = 15.3 points
+    assert round(margin(sampled), 1) == 15.3
+    lines = report([whole, sampled]).splitlines()
+    assert lines[1].startswith("core/ids.py")
+    assert "sample of" not in lines[1]
+    assert lines[2].endswith("80.0%     0s  sample of 496, ±15%")
