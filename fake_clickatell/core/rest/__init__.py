@@ -20,7 +20,7 @@ from . import handlers
 from .body import read, recipients_seen
 from .codes import CODES, TEXTS
 from .replies import RestReply, Unrouted, reason, render
-from .routes import resolve
+from .routes import route as route_of
 
 __all__ = ["PROTOCOL", "prepare"]
 
@@ -28,7 +28,7 @@ __all__ = ["PROTOCOL", "prepare"]
 def prepare(request: ApiRequest) -> ApiRequest:
     """Route the request and read its headers, query and body (:mod:`.body`): its command
     is the resource's (``sendmsg``, ...), or its path when it names none."""
-    route = resolve(request.method, request.path)
+    route = route_of(request.method, request.path)
     rest, params = read(route, request.method, request.headers, request.query, request.body)
     # Built directly: dataclasses.replace costs more than the rest of this function.
     return ApiRequest(
