@@ -155,7 +155,14 @@ def test_put_scenario_rejects_non_utf8(fake: Harness):
 
 def test_accounts_view(strict: Harness):
     accounts = strict.admin("accounts")["accounts"]
-    assert accounts[0] == {"api_id": "3442105", "user": "demo", "balance": "12.5", "frozen": False}
+    assert accounts[0] == {
+        "api_id": "3442105",
+        "user": "demo",
+        "balance": "12.5",
+        "frozen": False,
+        "currency": "ZAR",
+        "integrations": [],
+    }
     assert accounts[2]["frozen"] is True
 
 

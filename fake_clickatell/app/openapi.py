@@ -13,6 +13,7 @@ from .._version import __version__
 from ..core.clock import MAX_TIME
 from ..core.codes import STATUSES
 from ..core.gateway import PROTOCOLS
+from ..core.protocol import ONE, PLATFORM
 from ..core.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE
 from ..scenario.schema import SECTIONS
 
@@ -24,6 +25,8 @@ _ISO = {"type": "string", "description": "the same time, ISO 8601 UTC (…Z)"}
 _MONEY = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$", "description": "exact decimal"}
 _STATUS3 = {"type": "string", "pattern": "^[0-9]{3}$", "description": "three digits"}
 _NULLABLE_STR = {"type": ["string", "null"]}
+#: The APIs whose keys are integrations (the API key itself is never shown).
+INTEGRATION_APIS = (PLATFORM, ONE)
 
 
 def _object(properties: dict[str, Any], *, optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -106,6 +109,18 @@ SCHEMAS: dict[str, Any] = {
             "user": {"type": "string"},
             "balance": _MONEY,
             "frozen": {"type": "boolean"},
+            "currency": {"type": "string", "description": "what the Platform and One API say"},
+            "integrations": {"type": "array", "items": _ref("Integration")},
+        }
+    ),
+    "Integration": _object(
+        {
+            "api": {"enum": list(INTEGRATION_APIS)},
+            "kind": {"enum": ["rest", "http", None], "description": "null: either (One API)"},
+            "id": {"type": "string", "description": "the integrationId"},
+            "name": {"type": "string"},
+            "numbers": {"type": "array", "items": {"type": "string"}},
+            "active": {"type": "boolean"},
         }
     ),
     "Attempt": _object(

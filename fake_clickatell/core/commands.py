@@ -206,6 +206,10 @@ class MessageOptions:
     unicode: bool = False
     #: The API the messages came through (:mod:`.protocol`); shared, like every option.
     api: str = "http"
+    #: The Platform or One API integration that sent them (its id), and the Platform send
+    #: request they came in (its ``requestId``).
+    integration: str | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

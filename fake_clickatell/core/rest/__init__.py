@@ -14,6 +14,7 @@ from ..codes import Err
 from ..commands import api_error
 from ..handlers.context import Context
 from ..protocol import REST, Protocol
+from ..push_plans import legacy_status_push
 from ..request import APPLICATION_JSON, ApiRequest
 from ..rules import RequestFacts
 from . import handlers
@@ -98,5 +99,6 @@ PROTOCOL = Protocol(
     unrouted=_unrouted,
     texts=TEXTS,
     codes=CODES,
+    status_push=legacy_status_push,
     failure=render(api_error(Err.INTERNAL, defaults=TEXTS)),
 )
