@@ -34,6 +34,7 @@ def test_messages_show_every_accepted_message(fake: Harness):
     assert first == {
         "apimsgid": first["apimsgid"],
         "api": "http",
+        "integration": None,
         "climsgid": "c1",
         "api_id": "3442105",
         "user": "demo",

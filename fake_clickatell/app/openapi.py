@@ -13,8 +13,8 @@ from .._version import __version__
 from ..core.clock import MAX_TIME
 from ..core.codes import STATUSES
 from ..core.gateway import PROTOCOLS
-from ..core.protocol import ONE, PLATFORM
 from ..core.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE
+from ..core.protocol import ONE, PLATFORM
 from ..scenario.schema import SECTIONS
 
 #: Message statuses as the admin API writes them.
@@ -63,6 +63,10 @@ SCHEMAS: dict[str, Any] = {
         {
             "apimsgid": {"type": "string"},
             "api": {"enum": list(PROTOCOLS), "description": "the API it was sent through"},
+            "integration": {
+                "type": ["string", "null"],
+                "description": "the Platform or One API integration that sent it (its id)",
+            },
             "climsgid": _NULLABLE_STR,
             "api_id": {"type": "string"},
             "user": {"type": "string"},

@@ -224,6 +224,9 @@ class SendPlan:
     echo: Callable[[str], str] | None = None
     #: An accepted recipient is echoed as its number's digits (JSON), not as given (text).
     accepted_as_digits: bool = False
+    #: What a recipient is read as before the number check (``None``: as given; the newer
+    #: APIs drop the punctuation people write numbers with).
+    clean: Callable[[str], str] | None = None
 
     @property
     def sender(self) -> str | None:

@@ -44,7 +44,9 @@ from .ids import IdSource
 from .inbound import concat_udh, is_stop, mo_charset, split_mo
 from .journal import DEFAULT_JOURNAL_LIMIT, Journal
 from .lifecycle import Message, StatusEvent, Timeline, stop
+from .one_api import PROTOCOL as ONE_API_PROTOCOL
 from .outbox import HostPolicy, Outbox, Push, PushResult
+from .platform import PROTOCOL as PLATFORM_PROTOCOL
 from .protocol import HTTP, Protocol
 from .push_payloads import MoPart, mo_request
 from .push_plans import PushPlan
@@ -80,7 +82,9 @@ _NO_REPLY = {
 
 
 #: Every API the gateway serves, by name (:attr:`.request.ApiRequest.api`).
-PROTOCOLS: dict[str, Protocol] = {p.api: p for p in (HTTP_PROTOCOL, REST_PROTOCOL)}
+PROTOCOLS: dict[str, Protocol] = {
+    p.api: p for p in (HTTP_PROTOCOL, REST_PROTOCOL, PLATFORM_PROTOCOL, ONE_API_PROTOCOL)
+}
 
 __all__ = [
     "PROTOCOLS",
@@ -589,6 +593,7 @@ class Gateway:
             self._shared(plan.options),
             plan.echo,
             plan.accepted_as_digits,
+            plan.clean,
         )
         return [self._send_one(account, entry, plan, now, forced) for entry in plan.recipients]
 
@@ -603,6 +608,8 @@ class Gateway:
         """One recipient: validity, scripted errors, route, credit; then the message."""
         to = echo_recipient(entry) if plan.echo is None else plan.echo(entry)
         api = plan.options.api
+        if plan.clean is not None:
+            entry = plan.clean(entry)
         msisdn = normalize_msisdn(entry, account.dial_prefix)
         if msisdn is None:
             reason = destination_reason(entry)
