@@ -162,15 +162,15 @@ def message_body(fields: Mapping[str, Any], options: MessageOptions) -> MessageB
     hex octets after ``userDataHeader``; at most 35 parts (raises :class:`FieldError`)."""
     content = fields.get("content")
     udh = fields.get("userDataHeader")
+    if content is None or content == "":
+        raise FieldError(Err.EMPTY_MESSAGE, "content: missing or empty", parameter="content")
     try:
         if options.binary:
-            data = _read("content", content, read_string) if content is not None else ""
+            data = _read("content", content, read_string)
             header = _read("userDataHeader", udh, read_string) if udh is not None else ""
             return parse_body(Params([("udh", header), ("data", data)]), options)
         if udh is not None:
             raise parameter_error("userDataHeader", "goes with binary (an 8-bit message)")
-        if content is None or content == "":
-            raise FieldError(Err.EMPTY_MESSAGE, "content: missing or empty", parameter="content")
         if not isinstance(content, str):
             raise parameter_error("content", f"expected a string, got {describe(content)}")
         return literal_text_body(content, options)
