@@ -130,20 +130,20 @@ def _inbound(parts: list[MoPart]) -> Inbound:
 
 def inbound_messages(gateway: Gateway) -> list[Inbound]:
     """Every inbound message, oldest first, each with the API it is pushed through."""
-    accounts = gateway.accounts.all()
-    joined = []
-    for inbound in join_parts(gateway.inbound):
-        integration = next(
-            (
-                found
-                for account in accounts
-                if account.api_id == inbound.api_id
-                and (found := account.integration_with_number(inbound.to)) is not None
-            ),
-            None,
-        )
-        joined.append(inbound if integration is None else replace(inbound, api=integration.api))
-    return joined
+    apis: dict[tuple[str, str], str] = {}  # (api_id, an integration's number) -> its API
+    for account in gateway.accounts.all():
+        for integration in account.integrations.values():
+            for number in integration.numbers:
+                apis.setdefault((account.api_id, number), integration.api)
+    joined = join_parts(gateway.inbound)
+    if not apis:
+        return joined
+    return [
+        replace(inbound, api=apis[key])
+        if (key := (inbound.api_id, inbound.to)) in apis
+        else inbound
+        for inbound in joined
+    ]
 
 
 # -- lines of the inbox and of a thread -------------------------------------------------------
