@@ -1,4 +1,5 @@
-"""fake_clickatell: a faithful local fake of Clickatell's legacy SMS HTTP/S and REST APIs.
+"""fake_clickatell: a faithful local fake of Clickatell's SMS APIs: the legacy HTTP/S and REST
+APIs, the Platform and the One API.
 
 The public API is what ``__all__`` lists; everything else is internal.
 
@@ -18,7 +19,16 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .app import FakeServer, create_app
-    from .client import AsyncClickatellClient, AsyncRestClient, ClickatellClient, RestClient
+    from .client import (
+        AsyncClickatellClient,
+        AsyncOneApiClient,
+        AsyncPlatformClient,
+        AsyncRestClient,
+        ClickatellClient,
+        OneApiClient,
+        PlatformClient,
+        RestClient,
+    )
     from .core.clock import ClockError, VirtualClock
     from .core.gateway import Gateway
     from .core.scenario_model import AccountSpec, Scenario, StatusStep
@@ -30,6 +40,8 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "AccountSpec": ".core.scenario_model",
     "AsyncClickatellClient": ".client",
+    "AsyncOneApiClient": ".client",
+    "AsyncPlatformClient": ".client",
     "AsyncRestClient": ".client",
     "ClickatellClient": ".client",
     "ClockError": ".core.clock",
@@ -37,6 +49,8 @@ _EXPORTS = {
     "FakeServer": ".app",
     "FakeServerError": ".testing",
     "Gateway": ".core.gateway",
+    "OneApiClient": ".client",
+    "PlatformClient": ".client",
     "RestClient": ".client",
     "Scenario": ".core.scenario_model",
     "ScenarioError": ".scenario",
@@ -53,6 +67,8 @@ _EXPORTS = {
 __all__ = [
     "AccountSpec",
     "AsyncClickatellClient",
+    "AsyncOneApiClient",
+    "AsyncPlatformClient",
     "AsyncRestClient",
     "ClickatellClient",
     "ClockError",
@@ -60,6 +76,8 @@ __all__ = [
     "FakeServer",
     "FakeServerError",
     "Gateway",
+    "OneApiClient",
+    "PlatformClient",
     "RestClient",
     "Scenario",
     "ScenarioError",

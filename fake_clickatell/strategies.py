@@ -13,6 +13,12 @@ from :func:`msisdns` is accepted, one from :func:`invalid_msisdns` answered ``10
 * Replies: :func:`replies` draws every reply value of :mod:`fake_clickatell.core.grammar`
   (:func:`recipient_results` one line of a multi-recipient reply); :func:`reply_bodies` the
   bodies the API sends for them.
+* The JSON APIs' request bodies, valid or with one mistake and the error it gets: the legacy
+  REST API's (:func:`rest_send_bodies`, :func:`invalid_rest_send_bodies`,
+  :func:`rest_documents`), the Platform's (:func:`platform_send_bodies`,
+  :func:`invalid_platform_send_bodies`), the One API's (:func:`one_api_messages`,
+  :func:`invalid_one_api_messages`, :func:`one_api_send_bodies`), numbers as people write
+  them (:func:`written_msisdns`), and any body at all (:func:`integration_documents`).
 
 Example::
 
@@ -639,4 +645,164 @@ __all__ += [
     "rest_flags",
     "rest_recipients",
     "rest_send_bodies",
+]
+
+
+# -- the Platform and the One API -------------------------------------------------------------
+# Bodies of POST /messages (a Platform REST integration's send) and POST /v1/message (a One API
+# send), in the forms their clients send: numbers with the punctuation people write them with,
+# options as JSON values or strings; valid, or with exactly one thing wrong and the error the
+# fake answers it with.
+
+_PLATFORM_CHARSETS = ("UTF-8", "utf-8", "ASCII", "UCS2-BE", "Windows-1252")
+
+
+def written_msisdns() -> st.SearchStrategy[str]:
+    """Valid numbers as people write them: digits, ``+`` in front, spaces, dashes, brackets
+    (the Platform and the One API read them all as the digits)."""
+
+    def write(number: str, style: int) -> str:
+        head, body = number[:2], number[2:]
+        return (
+            number,
+            f"+{number}",
+            f"+{head} {body[:3]} {body[3:]}",
+            f"({head}) {body[:3]}-{body[3:]}",
+        )[style]
+
+    return st.builds(write, msisdns(), st.integers(0, 3))
+
+
+def _integration_options(now: float | None) -> dict[str, st.SearchStrategy[object]]:
+    options: dict[str, st.SearchStrategy[object]] = {
+        "from": st.sampled_from(["ACME", "27990000000", "1856-318-4169"]),
+        "clientMessageId": st.text(min_size=1, max_size=36),
+        "validityPeriod": _rest_number(1, MAX_VALIDITY_MINUTES),
+        "charset": st.sampled_from(_PLATFORM_CHARSETS),
+        "binary": rest_flags(False),
+        "unknownField": st.integers(),
+    }
+    if now is not None:
+        options["scheduledDeliveryTime"] = _scheduled_times(now).map(
+            lambda at: at.isoformat() if isinstance(at, datetime) else at
+        )
+    return options
+
+
+def platform_send_bodies(*, now: float | None = None) -> st.SearchStrategy[dict[str, object]]:
+    """Valid ``POST /messages`` bodies: ``content`` (GSM-7 or not), ``to`` (numbers as
+    written, some as JSON integers), and any of the optional fields. ``now`` (unix seconds)
+    bounds ``scheduledDeliveryTime``; without it, none is drawn."""
+    entry = st.one_of(written_msisdns(), msisdns().map(int))
+    return st.fixed_dictionaries(
+        {"content": texts(max_size=300), "to": st.lists(entry, min_size=1, max_size=5)},
+        optional=_integration_options(now),
+    )
+
+
+#: One request-level mistake in a Platform send -> (the change, the HTTP status and code).
+_PLATFORM_MISTAKES: tuple[tuple[dict[str, object], tuple[int, int]], ...] = (
+    ({"to": []}, (400, 102)),
+    ({"to": None}, (400, 102)),
+    ({"to": {"number": 1}}, (400, 23)),
+    ({"content": None}, (400, 100)),
+    ({"content": ""}, (400, 100)),
+    ({"content": 42}, (400, 23)),
+    ({"charset": "EBCDIC"}, (400, 40)),
+    ({"validityPeriod": 0}, (400, 23)),
+    ({"binary": "maybe"}, (400, 23)),
+    ({"scheduledDeliveryTime": "soon"}, (400, 23)),
+    ({"userDataHeader": "050003"}, (400, 23)),
+)
+
+
+def invalid_platform_send_bodies(
+    *, now: float | None = None
+) -> st.SearchStrategy[tuple[dict[str, object], tuple[int, int]]]:
+    """``POST /messages`` bodies with exactly one request-level mistake, and the HTTP status
+    and error code the fake answers (``messages`` empty)."""
+
+    def spoil(
+        body: dict[str, object], mistake: tuple[dict[str, object], tuple[int, int]]
+    ) -> tuple[dict[str, object], tuple[int, int]]:
+        change, answer = mistake
+        spoiled = {**body, **change}
+        return {k: v for k, v in spoiled.items() if v is not None}, answer
+
+    return st.builds(spoil, platform_send_bodies(now=now), st.sampled_from(_PLATFORM_MISTAKES))
+
+
+def one_api_messages(*, now: float | None = None) -> st.SearchStrategy[dict[str, object]]:
+    """Valid messages of a ``POST /v1/message`` body: ``channel`` sms (or none), ``to`` a
+    number as written, ``content``, and any of the optional fields."""
+    fields = {
+        "to": written_msisdns(),
+        "content": texts(max_size=300),
+    }
+    return st.fixed_dictionaries(
+        fields, optional={"channel": st.just("sms"), **_integration_options(now)}
+    )
+
+
+#: One mistake in a One API message -> (the change, the error code of its entry).
+_ONE_API_MISTAKES: tuple[tuple[dict[str, object], int], ...] = (
+    ({"channel": "whatsapp"}, 39),
+    ({"channel": "pigeon"}, 23),
+    ({"to": None}, 23),
+    ({"to": "27999abcde"}, 23),
+    ({"to": "123"}, 25),
+    ({"content": None}, 23),
+    ({"content": ""}, 23),
+    ({"charset": "EBCDIC"}, 40),
+    ({"validityPeriod": "forever"}, 23),
+    ({"content": "x" * (153 * MAX_CONCAT + 1)}, 100),
+)
+
+
+def invalid_one_api_messages(
+    *, now: float | None = None
+) -> st.SearchStrategy[tuple[dict[str, object], int]]:
+    """One API messages with exactly one mistake, and the code their entry is refused with."""
+
+    def spoil(
+        message: dict[str, object], mistake: tuple[dict[str, object], int]
+    ) -> tuple[dict[str, object], int]:
+        change, code = mistake
+        spoiled = {**message, **change}
+        return {k: v for k, v in spoiled.items() if v is not None}, code
+
+    return st.builds(spoil, one_api_messages(now=now), st.sampled_from(_ONE_API_MISTAKES))
+
+
+def one_api_send_bodies(*, now: float | None = None) -> st.SearchStrategy[dict[str, object]]:
+    """``POST /v1/message`` bodies of 1 to 5 messages, each valid or with one mistake."""
+    message = st.one_of(
+        one_api_messages(now=now), invalid_one_api_messages(now=now).map(operator.itemgetter(0))
+    )
+    return st.fixed_dictionaries({"messages": st.lists(message, min_size=1, max_size=5)})
+
+
+def integration_documents() -> st.SearchStrategy[bytes]:
+    """Any body a client might POST to the Platform or the One API: valid sends of either,
+    broken ones, JSON of other shapes, and bytes that are no JSON at all."""
+
+    def encode(value: object) -> bytes:
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+    return st.one_of(
+        platform_send_bodies().map(encode),
+        invalid_platform_send_bodies().map(lambda pair: encode(pair[0])),
+        one_api_send_bodies().map(encode),
+        rest_documents(),
+    )
+
+
+__all__ += [
+    "integration_documents",
+    "invalid_one_api_messages",
+    "invalid_platform_send_bodies",
+    "one_api_messages",
+    "one_api_send_bodies",
+    "platform_send_bodies",
+    "written_msisdns",
 ]

@@ -34,6 +34,7 @@ def test_messages_show_every_accepted_message(fake: Harness):
     assert first == {
         "apimsgid": first["apimsgid"],
         "api": "http",
+        "integration": None,
         "climsgid": "c1",
         "api_id": "3442105",
         "user": "demo",
@@ -155,7 +156,14 @@ def test_put_scenario_rejects_non_utf8(fake: Harness):
 
 def test_accounts_view(strict: Harness):
     accounts = strict.admin("accounts")["accounts"]
-    assert accounts[0] == {"api_id": "3442105", "user": "demo", "balance": "12.5", "frozen": False}
+    assert accounts[0] == {
+        "api_id": "3442105",
+        "user": "demo",
+        "balance": "12.5",
+        "frozen": False,
+        "currency": "ZAR",
+        "integrations": [],
+    }
     assert accounts[2]["frozen"] is True
 
 

@@ -301,6 +301,7 @@ def test_to_json_is_the_admin_view_key_for_key():
     assert msg.to_json() == {
         "apimsgid": "a" * 32,
         "api": "http",
+        "integration": None,
         "climsgid": "mine",
         "api_id": "1",
         "user": "u",

@@ -42,6 +42,10 @@ def test_the_client_example_runs():
     exec(readme_python("ClickatellClient(fake.url"), {})
 
 
+def test_the_platform_and_one_api_client_example_runs():
+    exec(readme_python("PlatformClient(server.url"), {})
+
+
 def test_the_quick_start_session_gets_what_it_shows():
     console = "\n".join(blocks(README, "console"))
     shown = dict(re.findall(r"^\$ curl (?:-s )?'?([^' ]+)'?.*\n([^$].*)?$", console, re.M))

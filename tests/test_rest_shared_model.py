@@ -190,7 +190,7 @@ def test_callback_json_charge_is_a_shortest_number():
         ),
         (
             "rules:\n  - when: {api: soap}\n    then: {error: 901}\n",
-            "b.yaml: rules[0].when.api: expected one of http, rest, got 'soap'",
+            "b.yaml: rules[0].when.api: expected one of http, rest, platform, one, got 'soap'",
         ),
         (
             "rules:\n  - when: {method: FETCH}\n    then: {error: 901}\n",

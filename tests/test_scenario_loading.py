@@ -77,7 +77,7 @@ BROKEN = [
     ("- just\n- a list\n", "b.yaml: expected a mapping at the top level, got a list"),
     (
         "acounts: []\n",
-        "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits, rest, open_accounts, routes, recipients, rules, vouchers, allowed_hosts, callback, mo",
+        "b.yaml: acounts: unknown key; expected one of seed, clock, accounts, error_texts, session_ttl, default_balance, default_charge, lifecycle, recipient_limits, rest, platform, one_api, open_accounts, routes, recipients, rules, vouchers, allowed_hosts, callback, mo",
     ),
     ("accounts: {api_id: 1}\n", "b.yaml: accounts: expected a list, got a mapping"),
     (
@@ -98,7 +98,7 @@ BROKEN = [
     ),
     (
         "accounts:\n  - {api_id: 1, user: u, password: p, pasword: q}\n",
-        "b.yaml: accounts[0].pasword: unknown key; expected one of api_id, user, password, balance, frozen, session_ttl, error_texts, dial_prefix, allowed_ips, senders, callback, mo, rest_tokens",
+        "b.yaml: accounts[0].pasword: unknown key; expected one of api_id, user, password, balance, frozen, session_ttl, error_texts, dial_prefix, allowed_ips, senders, callback, mo, rest_tokens, integrations, currency",
     ),
     (
         "accounts:\n  - {api_id: [1], user: u, password: p}\n",

@@ -245,13 +245,13 @@ def test_everything_a_user_sent_is_escaped_everywhere(client: FlaskClient):
     client.post("/__admin/callbacks/flush")
     pages = [
         "/",
-        "/?" + urlencode({"q": XSS}),
+        "/?" + urlencode({"q": XSS, "api": XSS, "account": XSS}),
         "/__ui/conversations",
         "/__ui/conversations/" + quote(XSS),
         "/__ui/conversations/27999000001",
         f"/__ui/messages/{apimsgid}",
         "/__ui/requests",
-        "/__ui/requests?" + urlencode({"q": XSS, "command": XSS, "status": XSS}),
+        "/__ui/requests?" + urlencode({"q": XSS, "command": XSS, "status": XSS, "api": XSS}),
         "/__ui/control",
     ]
     for path in pages:
@@ -270,7 +270,9 @@ ODD = st.text(st.characters(codec="utf-8"), max_size=40)
 @settings(max_examples=40)
 @given(
     path=st.sampled_from(["/", "/__ui/conversations", "/__ui/requests", "/__ui/control"]),
-    args=st.dictionaries(st.sampled_from(["q", "status", "account", "page", "command"]), ODD),
+    args=st.dictionaries(
+        st.sampled_from(["q", "status", "account", "page", "command", "api"]), ODD
+    ),
 )
 def test_odd_queries_never_fail_a_page(path: str, args: dict[str, str]):
     client = APP.test_client()
@@ -378,3 +380,201 @@ def test_query_bytes_that_are_not_utf8_never_fail_a_page(app: Flask, path: str):
     response = app.test_client().get(path, environ_overrides=environ)
     assert response.status_code in (200, 400)
     assert not runtime_of(app).errors
+
+
+# -- the APIs: each message shows the one it came through --------------------------------------
+
+PLATFORM_KEY = "7A620z5FTKab_CeziIuZhg=="
+HTTP_KEY = "CY1Tv-d8SOys3y7Hjt3Jfg=="
+ONE_KEY = "TLKC2f0xRriDorZdvcx05A=="
+KEYS = (PLATFORM_KEY, HTTP_KEY, ONE_KEY, "hunter2", "rest-token")
+
+APIS_SCENARIO = f"""
+seed: 5
+clock: {{start: 2027-01-15T08:00:00Z, frozen: true}}
+accounts:
+  - api_id: "1"
+    user: u
+    password: hunter2
+    rest_tokens: [rest-token]
+    mo: {{numbers: ["27999000009"], url: "http://127.0.0.1:9/mo"}}
+    integrations:
+      - api: platform
+        api_key: "{PLATFORM_KEY}"
+        name: "Shop <b>&"
+        numbers: ["27990000001"]
+        status_callback: {{url: "http://127.0.0.1:9/status"}}
+      - {{api: platform, kind: http, api_key: "{HTTP_KEY}"}}
+      - {{api: one, api_key: "{ONE_KEY}", name: Alerts, numbers: ["27990000002"]}}
+"""
+
+
+@pytest.fixture
+def apis() -> FlaskClient:
+    """A fake with one account that sends through every API; one message through each, oldest
+    first: HTTP, REST, Platform REST, Platform HTTP, One API; then an inbound message to the
+    account's legacy number and one to each integration's."""
+    client = create_app(load_scenario_text(APIS_SCENARIO, "apis.yaml")).test_client()
+    send(client, to="27999000001", text="by http")
+    rest = {"Authorization": "Bearer rest-token", "X-Version": "1"}
+    platform, one = {"Authorization": PLATFORM_KEY}, {"Authorization": ONE_KEY}
+    body = {"content": "by platform", "to": ["27999000003"], "from": "27990000001"}
+    query = urlencode({"apiKey": HTTP_KEY, "to": "27999000004", "content": "by platform http"})
+    messages = {"messages": [{"to": "27999000005", "content": "by one"}]}
+    for response in [
+        client.post("/rest/message", json={"text": "by rest", "to": ["27999000002"]}, headers=rest),
+        client.post("/messages", json=body, headers=platform),
+        client.get(f"/messages/http/send?{query}"),
+        client.post("/v1/message", json=messages, headers=one),
+    ]:
+        assert response.status_code == 202, response.get_data(as_text=True)
+    for to, text in [
+        ("27999000009", "to http"),
+        ("27990000001", "to platform"),
+        ("27990000002", "to one"),
+    ]:
+        response = client.post("/__admin/mo", json={"to": to, "from": "27999000001", "text": text})
+        assert response.status_code == 200, response.get_data(as_text=True)
+    return client
+
+
+def shown_apis(html: str) -> list[tuple[str, str]]:
+    """Each line's (or a thread's bubble's) text and the API it names, in order."""
+    lines = re.findall(
+        r'<(?:article class="line (?:in|out)"|li class="bubble (?:in|out)")>(.*?)</(?:article|li)>',
+        html,
+        re.DOTALL,
+    )
+    found = []
+    for line in lines:
+        (api,) = re.findall(r'<span class="api" data-api="([a-z]+)">via ([^<]+)</span>', line)
+        (text,) = rows(line)
+        found.append((text.strip(), f"{api[0]}:{api[1]}"))
+    return found
+
+
+def test_each_line_of_the_inbox_names_its_api(apis: FlaskClient):
+    assert shown_apis(page(apis, "/")) == [
+        ("to one", "one:One API"),  # an integration's number: pushed in its API's format
+        ("to platform", "platform:Platform"),
+        ("to http", "http:HTTP"),  # the legacy number: the HTTP API's two-way format
+        ("by one", "one:One API"),
+        ("by platform http", "platform:Platform"),
+        ("by platform", "platform:Platform"),
+        ("by rest", "rest:REST"),
+        ("by http", "http:HTTP"),
+    ]
+    thread = page(apis, "/__ui/conversations/27999000001")  # a thread's lines too
+    assert shown_apis(thread) == [
+        ("by http", "http:HTTP"),
+        ("to http", "http:HTTP"),
+        ("to platform", "platform:Platform"),
+        ("to one", "one:One API"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("api", "texts"),
+    [
+        ("http", ["to http", "by http"]),
+        ("rest", ["by rest"]),
+        ("platform", ["to platform", "by platform http", "by platform"]),
+        ("one", ["to one", "by one"]),
+        ("pigeon", None),  # not an API: the filter is off
+    ],
+)
+def test_the_inbox_filters_by_api(apis: FlaskClient, api: str, texts: list[str] | None):
+    html = page(apis, "/?" + urlencode({"api": api}))
+    found = [text.strip() for text in rows(html)]
+    if texts is None:
+        assert len(found) == 8
+        assert '<option value="">any</option>' in html
+        assert " selected>" not in html.partition('id="api"')[2].partition("</select>")[0]
+    else:
+        assert found == texts
+        assert f'<option value="{api}" selected>' in html
+        assert "found (8 in all)" in html
+
+
+def test_a_message_names_its_api_and_integration(apis: FlaskClient):
+    by_text = {
+        m["text"]: m["apimsgid"] for m in apis.get("/__admin/messages").get_json()["messages"]
+    }
+    platform = page(apis, f"/__ui/messages/{by_text['by platform']}")
+    assert "<dt>API</dt><dd>Platform</dd>" in platform
+    assert re.search(
+        r"<dt>Integration</dt><dd>Shop &lt;b&gt;&amp; <code>[0-9a-f]{32}</code>", platform
+    )
+    assert "to the Platform API" in platform  # the request that sent it
+    assert "callback=0" not in platform  # its pushes are the integration's
+    one = page(apis, f"/__ui/messages/{by_text['by one']}")
+    assert "<dt>API</dt><dd>One API</dd>" in one
+    assert re.search(r"<dt>Integration</dt><dd>Alerts <code>", one)
+    assert "to the One API</p>" in one
+    assert "the integration has no status callback URL" in one
+    rest = page(apis, f"/__ui/messages/{by_text['by rest']}")
+    assert "<dt>API</dt><dd>REST</dd>" in rest
+    assert "<dt>Integration</dt>" not in rest
+    assert "to the REST API</p>" in rest
+    assert "<dt>API</dt><dd>HTTP</dd>" in page(apis, f"/__ui/messages/{by_text['by http']}")
+
+
+def test_the_requests_page_names_each_requests_api_and_filters_by_it(apis: FlaskClient):
+    apis.get("/nowhere")
+    html = page(apis, "/__ui/requests")
+    summaries = re.findall(
+        r'<details id="request-\d+">\s*<summary>(.*?)</summary>', html, re.DOTALL
+    )
+    named = [re.findall(r'<span class="api" data-api="(\w+)">([^<]+)</span>', s) for s in summaries]
+    assert named == [
+        [],
+        [("one", "One API")],
+        [("platform", "Platform")],
+        [("platform", "Platform")],
+        [("rest", "REST")],
+        [("http", "HTTP")],
+    ]
+    for api, count in [("http", 1), ("rest", 1), ("platform", 2), ("one", 1)]:
+        filtered = page(apis, f"/__ui/requests?api={api}")
+        assert f"1{DASH}{count} of {count} request" in filtered
+        assert f'<option value="{api}" selected>' in filtered
+    assert f"1{DASH}6 of 6 requests" in page(apis, "/__ui/requests?api=nothing")
+
+
+def test_api_keys_are_masked_wherever_passwords_are(apis: FlaskClient):
+    # A key in the query string of a GET and in a POST form, a key in a JSON body, and one in
+    # the Authorization header of each API; some refused, so their reasons show too.
+    form = {"apiKey": HTTP_KEY, "to": "27999000006", "content": "by form"}
+    assert apis.post("/messages/http/send", data=form).status_code == 202
+    apis.get(f"/messages/http/send?APIKEY={quote(HTTP_KEY)}&to=1&content=x")
+    apis.post(
+        "/messages",
+        json={"content": "x", "to": ["1"], "apiKey": PLATFORM_KEY},
+        headers={"Authorization": "not-" + PLATFORM_KEY},
+    )
+    apis.get("/public-client/balance", headers={"Authorization": PLATFORM_KEY})
+    apis.get("/v1/balance?apiKey=" + quote(ONE_KEY), headers={"Authorization": ONE_KEY})
+    apis.post("/__admin/callbacks/flush")
+    ids = [m["apimsgid"] for m in apis.get("/__admin/messages").get_json()["messages"]]
+    pages = [
+        "/",
+        "/__ui/requests",
+        "/__ui/control",
+        "/__ui/conversations",
+        *(f"/__ui/messages/{i}" for i in ids),
+    ]
+    for path in pages:
+        html = page(apis, path)
+        for key in KEYS:
+            assert key not in html, (path, key)
+            assert quote(key, safe="") not in html, (path, key)
+    requests = page(apis, "/__ui/requests")
+    assert requests.count("apiKey=********") >= 3  # the request lines, rebuilt masked
+    assert "APIKEY=********" in requests
+    by_form = {
+        m["text"]: m["apimsgid"] for m in apis.get("/__admin/messages").get_json()["messages"]
+    }["by form"]
+    detail = page(apis, f"/__ui/messages/{by_form}")
+    assert (
+        "POST /messages/http/send?apiKey=********&amp;to=27999000006&amp;content=by+form" in detail
+    )

@@ -14,6 +14,7 @@ from ..core.clock import MAX_TIME
 from ..core.codes import STATUSES
 from ..core.gateway import PROTOCOLS
 from ..core.paging import DEFAULT_PAGE, MAX_OFFSET, MAX_PAGE
+from ..core.protocol import ONE, PLATFORM
 from ..scenario.schema import SECTIONS
 
 #: Message statuses as the admin API writes them.
@@ -24,6 +25,8 @@ _ISO = {"type": "string", "description": "the same time, ISO 8601 UTC (…Z)"}
 _MONEY = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$", "description": "exact decimal"}
 _STATUS3 = {"type": "string", "pattern": "^[0-9]{3}$", "description": "three digits"}
 _NULLABLE_STR = {"type": ["string", "null"]}
+#: The APIs whose keys are integrations (the API key itself is never shown).
+INTEGRATION_APIS = (PLATFORM, ONE)
 
 
 def _object(properties: dict[str, Any], *, optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -60,6 +63,10 @@ SCHEMAS: dict[str, Any] = {
         {
             "apimsgid": {"type": "string"},
             "api": {"enum": list(PROTOCOLS), "description": "the API it was sent through"},
+            "integration": {
+                "type": ["string", "null"],
+                "description": "the Platform or One API integration that sent it (its id)",
+            },
             "climsgid": _NULLABLE_STR,
             "api_id": {"type": "string"},
             "user": {"type": "string"},
@@ -106,6 +113,18 @@ SCHEMAS: dict[str, Any] = {
             "user": {"type": "string"},
             "balance": _MONEY,
             "frozen": {"type": "boolean"},
+            "currency": {"type": "string", "description": "what the Platform and One API say"},
+            "integrations": {"type": "array", "items": _ref("Integration")},
+        }
+    ),
+    "Integration": _object(
+        {
+            "api": {"enum": list(INTEGRATION_APIS)},
+            "kind": {"enum": ["rest", "http", None], "description": "null: either (One API)"},
+            "id": {"type": "string", "description": "the integrationId"},
+            "name": {"type": "string"},
+            "numbers": {"type": "array", "items": {"type": "string"}},
+            "active": {"type": "boolean"},
         }
     ),
     "Attempt": _object(

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from ..core.clock import iso_time
 from ..core.journal import mask_query
 from ..core.outbox import Push
-from ..core.push_payloads import mask_url
 
 
 def log_line(
@@ -38,7 +37,7 @@ def push_line(push: Push) -> str:
     if push.next_due is not None:
         then = f"retry at {iso_time(push.next_due)}"
     return (
-        f"push {push.push_id} {push.kind} {push.request.method} {mask_url(push.request.url)}"
+        f"push {push.push_id} {push.kind} {push.request.method} {push.shown_url()}"
         f" [{subject}] attempt {attempt.number}: {attempt.detail}; {then}"
     )
 

@@ -55,6 +55,17 @@ exceptions: ``send`` (options: :class:`RestSendOptions`), ``query``, ``charge``,
         (sent,) = client.send("27999000001", "Hello")
         client.query(sent.apimsgid)              # Status(apimsgid=..., status=3)
 
+Clickatell's Platform and One API have theirs: :class:`PlatformClient` (a REST integration's
+``api_key``; ``http=True`` for an HTTP integration) and :class:`OneApiClient`, with async twins.
+Their results are the same where they mean the same (:class:`Sent`, :class:`Rejected` with the
+API's own codes, the Platform's :class:`Status`); the One API's status is a
+:class:`OneApiStatus`; request-level errors raise the same families, by each API's table
+(:data:`PLATFORM_ERROR_FAMILIES`, :data:`ONE_API_ERROR_FAMILIES`). ::
+
+    with PlatformClient(fake.url, api_key="...") as client:
+        (sent,) = client.send("27999000001", "Hello")
+        client.status(sent.apimsgid)             # Status(apimsgid=..., status=3)
+
 The clients import httpx; everything else here (results, exceptions, options) does not, so the
 Hypothesis strategies and the test suite use them without it.
 """
@@ -65,6 +76,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import (
     ERROR_FAMILIES,
+    ONE_API_ERROR_FAMILIES,
+    PLATFORM_ERROR_FAMILIES,
     APIError,
     AuthenticationError,
     ClickatellError,
@@ -79,18 +92,29 @@ from .errors import (
 )
 from .flows import DEFAULT_BASE_URL
 from .params import BatchOptions, MmsClass, MmsPushFields, SendOptions, SiAction, WapPushFields
+from .platform_calls import PlatformSendOptions
 from .rest_calls import RestSendOptions
-from .results import Batch, Charge, Rejected, RouteCoverage, SendResult, Sent, Status
+from .results import Batch, Charge, OneApiStatus, Rejected, RouteCoverage, SendResult, Sent, Status
 
 if TYPE_CHECKING:
     from .http import AsyncClickatellClient, ClickatellClient
+    from .integration_http import (
+        AsyncOneApiClient,
+        AsyncPlatformClient,
+        OneApiClient,
+        PlatformClient,
+    )
     from .rest_http import AsyncRestClient, RestClient
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "ERROR_FAMILIES",
+    "ONE_API_ERROR_FAMILIES",
+    "PLATFORM_ERROR_FAMILIES",
     "APIError",
     "AsyncClickatellClient",
+    "AsyncOneApiClient",
+    "AsyncPlatformClient",
     "AsyncRestClient",
     "AuthenticationError",
     "Batch",
@@ -102,8 +126,12 @@ __all__ = [
     "InternalError",
     "MmsClass",
     "MmsPushFields",
+    "OneApiClient",
+    "OneApiStatus",
     "ParameterError",
     "ParseError",
+    "PlatformClient",
+    "PlatformSendOptions",
     "Rejected",
     "RestClient",
     "RestSendOptions",
@@ -130,6 +158,7 @@ for _exported in (
     ClickatellError,
     CreditError,
     InternalError,
+    OneApiStatus,
     ParameterError,
     ParseError,
     Rejected,
@@ -149,15 +178,20 @@ _DRIVERS = {
     "ClickatellClient": "http",
     "AsyncRestClient": "rest_http",
     "RestClient": "rest_http",
+    "AsyncOneApiClient": "integration_http",
+    "AsyncPlatformClient": "integration_http",
+    "OneApiClient": "integration_http",
+    "PlatformClient": "integration_http",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name not in _DRIVERS:
         raise AttributeError(f"module 'fake_clickatell.client' has no attribute {name!r}")
-    from . import http, rest_http
+    from . import http, integration_http, rest_http
 
-    value = getattr({"http": http, "rest_http": rest_http}[_DRIVERS[name]], name)
+    drivers = {"http": http, "rest_http": rest_http, "integration_http": integration_http}
+    value = getattr(drivers[_DRIVERS[name]], name)
     globals()[name] = value  # later look-ups skip this function
     return value
 

@@ -102,6 +102,47 @@ ERROR_FAMILIES: Mapping[int, type[APIError]] = MappingProxyType(
 )
 
 
-def error_for(code: int, description: str) -> APIError:
-    """The exception (not raised) for ``ERR: <code>, <description>``."""
-    return ERROR_FAMILIES.get(code, InternalError)(code, description)
+#: The Platform's error codes -> exception family (its own numbering: 1 unknown key, 2 and 3 an
+#: inactive integration or account, 21-45 what a request or its ``from`` got wrong, 100-158 the
+#: content and the numbers, 900 and 901 its own faults; 114-128 and 301 as in the legacy table).
+PLATFORM_ERROR_FAMILIES: Mapping[int, type[APIError]] = MappingProxyType(
+    {
+        **dict.fromkeys((1, 2, 3, 7), AuthenticationError),
+        **dict.fromkeys((21, 23, 40, 42, 44, 45, 100, 101, 102, 153, 158, 161), ParameterError),
+        **dict.fromkeys((114, 121, 122, 128), RoutingError),
+        **dict.fromkeys((43, 301), CreditError),
+        **dict.fromkeys((900, 901), InternalError),
+    }
+)
+
+#: The One API's error codes -> exception family (its errors table): the key, account and
+#: integration (1, 2, 3, 7, 46); the request and each message's fields (21-25, 40-42, 44, 45,
+#: 100); recipients and channels the network will not reach (26-28, 38, 39, 101, 110, 111);
+#: balance and rate (20, 43); its own faults (18, 19).
+ONE_API_ERROR_FAMILIES: Mapping[int, type[APIError]] = MappingProxyType(
+    {
+        **dict.fromkeys((1, 2, 3, 7, 46), AuthenticationError),
+        **dict.fromkeys((21, 22, 23, 24, 25, 40, 41, 42, 44, 45, 100), ParameterError),
+        **dict.fromkeys((26, 27, 28, 38, 39, 101, 110, 111), RoutingError),
+        **dict.fromkeys((20, 43), CreditError),
+        **dict.fromkeys((18, 19), InternalError),
+    }
+)
+
+#: Each API's families, by the API's name.
+FAMILIES_BY_API: Mapping[str, Mapping[int, type[APIError]]] = MappingProxyType(
+    {
+        "http": ERROR_FAMILIES,
+        "rest": ERROR_FAMILIES,
+        "platform": PLATFORM_ERROR_FAMILIES,
+        "one": ONE_API_ERROR_FAMILIES,
+    }
+)
+
+
+def error_for(
+    code: int, description: str, families: Mapping[int, type[APIError]] = ERROR_FAMILIES
+) -> APIError:
+    """The exception (not raised) for ``ERR: <code>, <description>`` (``families``: the API's
+    table; the legacy APIs' by default)."""
+    return families.get(code, InternalError)(code, description)

@@ -84,7 +84,8 @@ class RestCall:
 # -- what to send ----------------------------------------------------------------------------
 
 
-def _value(name: str, value: object) -> object:
+def field_value(name: str, value: object) -> object:
+    """An option as JSON carries it: an aware datetime as ISO 8601 UTC, a Decimal as a number."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError(f"{name}: give an aware datetime (with a time zone)")
@@ -108,7 +109,7 @@ def send_call(to: str | Iterable[str], text: str, options: Mapping[str, Any]) ->
     body: dict[str, Any] = {"text": text, "to": numbers}
     for name, value in options.items():
         if value is not None:
-            body[_FIELDS[name]] = _value(name, value)
+            body[_FIELDS[name]] = field_value(name, value)
     if "maxMessageParts" not in body:
         coding = Coding.UCS2 if options.get("unicode") or not is_gsm7(text) else Coding.GSM7
         parts = text_parts(text, coding) if text else 1

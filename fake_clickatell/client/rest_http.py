@@ -5,19 +5,16 @@ They only move bytes: :mod:`.rest_calls` says what each command sends and what i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._version import __version__
-from .closing import AsyncClosing, SyncClosing
-from .errors import TransportError
 from .flows import DEFAULT_BASE_URL
+from .json_http import AsyncJsonClient, SyncJsonClient, client_options
 from .rest_calls import (
     BALANCE_CALL,
-    RestCall,
     RestSendOptions,
     coverage_call,
     coverage_parser,
@@ -33,37 +30,15 @@ from .results import Charge, RouteCoverage, SendResult, Status
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-T = TypeVar("T")
-
 
 def _options(base_url: str, token: str, timeout: float) -> dict[str, Any]:
     if not token or any(ch.isspace() for ch in token):
         raise ValueError("token: the API's bearer token, without spaces")
-    return {
-        "base_url": base_url,
-        "timeout": timeout,
-        "headers": {
-            "Authorization": f"Bearer {token}",
-            "X-Version": "1",
-            "Accept": "application/json",
-            "User-Agent": f"fake-clickatell-client/{__version__}",
-        },
-        # A plain-HTTP base URL never opens TLS: skip loading the CA bundle (~50 ms a client).
-        "verify": httpx.URL(base_url).scheme != "http",
-    }
+    headers = {"Authorization": f"Bearer {token}", "X-Version": "1"}
+    return client_options(base_url, headers, timeout)
 
 
-def _request(http: httpx.Client | httpx.AsyncClient, call: RestCall) -> httpx.Request:
-    return http.build_request(
-        call.method, call.path, json=call.body, params=dict(call.query) or None
-    )
-
-
-def _failed(call: RestCall, error: httpx.HTTPError) -> TransportError:
-    return TransportError(f"{call.method} {call.path}: {type(error).__name__}: {error}")
-
-
-class RestClient(SyncClosing):
+class RestClient(SyncJsonClient):
     """A client for one account over Clickatell's legacy REST API (blocking).
 
     ``token`` is the account's REST bearer token; ``base_url`` where the API lives (the fake's
@@ -81,14 +56,7 @@ class RestClient(SyncClosing):
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._http = httpx.Client(transport=transport, **_options(base_url, token, timeout))
-
-    def _run(self, call: RestCall, parse: Callable[[int, str], T]) -> T:
-        try:
-            response = self._http.send(_request(self._http, call))
-        except httpx.HTTPError as error:
-            raise _failed(call, error) from error
-        return parse(response.status_code, response.text)
+        super().__init__(transport, _options(base_url, token, timeout))
 
     def send(
         self, to: str | Iterable[str], text: str, **options: Unpack[RestSendOptions]
@@ -119,11 +87,8 @@ class RestClient(SyncClosing):
         """Whether messages to ``msisdn`` would be routed, and what a part costs."""
         return self._run(coverage_call(msisdn), coverage_parser(msisdn))
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self._http.base_url)!r})"
 
-
-class AsyncRestClient(AsyncClosing):
+class AsyncRestClient(AsyncJsonClient):
     """The asynchronous twin of :class:`RestClient`: the same arguments and methods, awaited;
     ``transport`` is an ``httpx.AsyncBaseTransport``. Close it with :meth:`aclose` or
     ``async with``."""
@@ -136,14 +101,7 @@ class AsyncRestClient(AsyncClosing):
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._http = httpx.AsyncClient(transport=transport, **_options(base_url, token, timeout))
-
-    async def _run(self, call: RestCall, parse: Callable[[int, str], T]) -> T:
-        try:
-            response = await self._http.send(_request(self._http, call))
-        except httpx.HTTPError as error:
-            raise _failed(call, error) from error
-        return parse(response.status_code, response.text)
+        super().__init__(transport, _options(base_url, token, timeout))
 
     async def send(
         self, to: str | Iterable[str], text: str, **options: Unpack[RestSendOptions]
@@ -174,6 +132,3 @@ class AsyncRestClient(AsyncClosing):
     async def coverage(self, msisdn: str) -> RouteCoverage:
         """See :meth:`RestClient.coverage`."""
         return await self._run(coverage_call(msisdn), coverage_parser(msisdn))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self._http.base_url)!r})"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..core.codes import STATUSES, is_final
-from .errors import APIError, error_for
+from ..core.integrations.statuses import ONE_API_FINAL
+from .errors import FAMILIES_BY_API, APIError, error_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +25,12 @@ class Rejected:
     code: int
     description: str
     to: str
+    #: The API that refused it (its codes are that API's: the Platform's 158, ...).
+    api: str = field(default="http", repr=False)
 
     def error(self) -> APIError:
         """The exception of this code's family, to raise where a rejection is fatal."""
-        return error_for(self.code, self.description)
+        return error_for(self.code, self.description, FAMILIES_BY_API[self.api])
 
 
 SendResult = Sent | Rejected
@@ -50,6 +53,22 @@ class Status:
     def final(self) -> bool:
         """True when no further status will follow."""
         return is_final(self.status)
+
+
+@dataclass(frozen=True, slots=True)
+class OneApiStatus:
+    """A One API status query: the message's status by the One API's name (``DEVICE_ACK``,
+    ``UNKNOWN`` for a message the account does not have) and when it was reached (epoch
+    milliseconds; for an unknown message, the time of the query)."""
+
+    apimsgid: str
+    status: str
+    timestamp: int
+
+    @property
+    def final(self) -> bool:
+        """True when no further status will follow."""
+        return self.status in ONE_API_FINAL
 
 
 @dataclass(frozen=True, slots=True)

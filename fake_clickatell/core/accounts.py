@@ -7,9 +7,11 @@ scenario with no accounts) every api_id is known and any user and password pass:
 api_id+user is an account of its own, made on first use, within the scenario's
 ``open_accounts`` bounds (an api_id or user too long, or one account too many, is refused).
 
-The other APIs authenticate by a single credential (a REST bearer token, ...): an account the
-scenario declares lists its own (:class:`~.scenario_model.Credential`), and in open mode any
-credential opens an account of its own, named after it (:func:`open_key`) without showing it.
+The other APIs authenticate by a single credential (a REST bearer token, a Platform or One API
+key): an account the scenario declares lists its own (:class:`~.scenario_model.Credential`,
+and the keys of its :class:`~.scenario_model.Integration` s), and in open mode any credential
+opens an account of its own, named after it (:func:`open_key`) without showing it; a Platform
+or One API key also becomes an integration of its own (:func:`open_integration`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from decimal import Decimal
 from .codes import Err
 from .commands import Credentials
 from .grammar import format_decimal
-from .scenario_model import AccountSpec, Credential, MoSpec, PushTarget, Scenario
+from .scenario_model import AccountSpec, Credential, Integration, MoSpec, PushTarget, Scenario
 
 #: What identifies an account: its api_id and user.
 AccountKey = tuple[str, str]
@@ -37,9 +39,11 @@ class Account:
         "api_id",
         "balance",
         "callback",
+        "currency",
         "dial_prefix",
         "error_texts",
         "frozen",
+        "integrations",
         "key",
         "mo",
         "networks",
@@ -63,6 +67,8 @@ class Account:
         senders: tuple[str, ...] | None = None,
         callback: PushTarget | None = None,
         mo: MoSpec | None = None,
+        currency: str = "ZAR",
+        integrations: tuple[Integration, ...] = (),
     ) -> None:
         self.api_id = api_id
         self.user = user
@@ -77,6 +83,9 @@ class Account:
         self.senders = frozenset(senders) if senders is not None else None
         self.callback = callback
         self.mo = mo
+        self.currency = currency
+        #: Its Platform and One API integrations, by integration id.
+        self.integrations = {item.integration_id: item for item in integrations}
         #: Handsets that texted STOP to one of the account's numbers: sendmsg to them gets 122.
         self.opted_out: set[str] = set()
 
@@ -89,6 +98,29 @@ class Account:
         except ValueError:
             return False
         return any(address in network for network in self.networks)
+
+    def integration_with_number(self, number: str) -> Integration | None:
+        """The integration that lists ``number`` among its two-way numbers, if any."""
+        for integration in self.integrations.values():
+            if number in integration.numbers:
+                return integration
+        return None
+
+    def owns(self, number: str) -> bool:
+        """True when ``number`` is one of the account's two-way numbers (legacy or an
+        integration's)."""
+        mo = self.mo
+        return (mo is not None and number in mo.numbers) or (
+            self.integration_with_number(number) is not None
+        )
+
+    @property
+    def lists_numbers(self) -> bool:
+        """True when the account names its two-way numbers (inbound messages to others are
+        not its)."""
+        return bool(self.mo is not None and self.mo.numbers) or any(
+            integration.numbers for integration in self.integrations.values()
+        )
 
     def try_charge(self, amount: Decimal) -> bool:
         """Deduct ``amount`` if the balance covers it; the balance never goes below zero."""
@@ -104,6 +136,18 @@ class Account:
             "user": self.user,
             "balance": format_decimal(self.balance),
             "frozen": self.frozen,
+            "currency": self.currency,
+            "integrations": [
+                {
+                    "api": item.api,
+                    "kind": item.kind,
+                    "id": item.integration_id,
+                    "name": item.name,
+                    "numbers": list(item.numbers),
+                    "active": item.active,
+                }
+                for item in self.integrations.values()
+            ],
         }
 
 
@@ -111,12 +155,31 @@ class Account:
 _CREDENTIAL_NAMES = {"rest": "bearer token"}
 
 
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def open_key(api: str, key: str) -> AccountKey:
     """The account open mode makes for a credential of ``api``: api_id ``<api>-`` and the
     first 12 hex digits of the credential's SHA-256 (stable, and not the secret), user
     ``token``."""
-    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-    return (f"{api}-{digest[:12]}", "token")
+    return (f"{api}-{_digest(key)[:12]}", "token")
+
+
+def integration_id(api: str, key: str) -> str:
+    """The id of the integration whose key this is, when none is given: 32 hex digits of a
+    SHA-256 of the API and the key (stable, and not the secret)."""
+    return _digest(f"{api}:{key}")[:32]
+
+
+#: What an integration open mode makes is called.
+OPEN_INTEGRATION_NAME = "open mode"
+
+
+def open_integration(api: str, key: str) -> Integration:
+    """The integration open mode makes for a key of ``api``: of either kind, no two-way
+    numbers, no callbacks."""
+    return Integration(api, key, integration_id(api, key), OPEN_INTEGRATION_NAME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +193,14 @@ class Denied:
 class AccountBook:
     """The accounts of one gateway, and credential checks against them."""
 
-    __slots__ = ("_accounts", "_by_api_id", "_by_credential", "_passwords", "_scenario")
+    __slots__ = (
+        "_accounts",
+        "_by_api_id",
+        "_by_credential",
+        "_integrations",
+        "_passwords",
+        "_scenario",
+    )
 
     def __init__(self, scenario: Scenario) -> None:
         self._scenario = scenario
@@ -138,6 +208,7 @@ class AccountBook:
         self._by_api_id: dict[str, list[AccountKey]] = {}
         self._passwords: dict[AccountKey, str] = {}
         self._by_credential: dict[Credential, AccountKey] = {}
+        self._integrations: dict[Credential, Integration] = {}
         for spec in scenario.accounts:
             self._add(spec)
 
@@ -155,12 +226,17 @@ class AccountBook:
             senders=spec.senders,
             callback=spec.callback or scenario.callback,
             mo=spec.mo or scenario.mo,
+            currency=spec.currency,
+            integrations=spec.integrations,
         )
         self._accounts[account.key] = account
         self._by_api_id.setdefault(spec.api_id, []).append(account.key)
         self._passwords[account.key] = spec.password
         for credential in spec.credentials:
             self._by_credential[credential] = account.key
+        for integration in spec.integrations:
+            self._by_credential[integration.credential] = account.key
+            self._integrations[integration.credential] = integration
         return account
 
     def get(self, key: AccountKey) -> Account | None:
@@ -195,9 +271,14 @@ class AccountBook:
             return known
         return open_key(api, key)
 
-    def by_credential(self, api: str, key: str) -> Account | Denied:
+    def integration(self, api: str, key: str) -> Integration | None:
+        """The integration a Platform or One API key belongs to (once its account is known)."""
+        return self._integrations.get(Credential(api, key))
+
+    def by_credential(self, api: str, key: str, *, integration: bool = False) -> Account | Denied:
         """The account a credential of ``api`` opens (in open mode, made on first use within
-        the ``open_accounts`` bounds), or the refusal (001 and why)."""
+        the ``open_accounts`` bounds, with an integration of its own when ``integration``),
+        or the refusal (001 and why)."""
         credential = Credential(api, key)
         known = self._by_credential.get(credential)
         if known is not None:
@@ -215,20 +296,22 @@ class AccountBook:
             most = limits.max_accounts
             return Denied(Err.AUTH_FAILED, f"open mode holds {most} accounts already")
         api_id, user = open_key(api, key)
+        made = (open_integration(api, key),) if integration else ()
         return self._add(
             AccountSpec(
                 api_id,
                 user,
                 "",
                 balance=self._scenario.default_balance,
-                credentials=(credential,),
+                credentials=() if made else (credential,),
+                integrations=made,
             )
         )
 
     def owning_number(self, number: str) -> Account | None:
-        """The account whose two-way numbers include ``number``."""
+        """The account whose two-way numbers (legacy or an integration's) include ``number``."""
         for account in self._accounts.values():
-            if account.mo is not None and number in account.mo.numbers:
+            if account.owns(number):
                 return account
         return None
 

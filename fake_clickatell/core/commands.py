@@ -206,6 +206,10 @@ class MessageOptions:
     unicode: bool = False
     #: The API the messages came through (:mod:`.protocol`); shared, like every option.
     api: str = "http"
+    #: The Platform or One API integration that sent them (its id), and the Platform send
+    #: request they came in (its ``requestId``).
+    integration: str | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +224,9 @@ class SendPlan:
     echo: Callable[[str], str] | None = None
     #: An accepted recipient is echoed as its number's digits (JSON), not as given (text).
     accepted_as_digits: bool = False
+    #: What a recipient is read as before the number check (``None``: as given; the newer
+    #: APIs drop the punctuation people write numbers with).
+    clean: Callable[[str], str] | None = None
 
     @property
     def sender(self) -> str | None:

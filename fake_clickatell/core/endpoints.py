@@ -41,4 +41,10 @@ def resolve_command(prefix: str, segment: str) -> str:
 
 
 #: First path segment -> the API served under it (:mod:`.protocol`).
-API_PREFIXES: dict[str, str] = {**dict.fromkeys(PATHS, "http"), "rest": "rest"}
+API_PREFIXES: dict[str, str] = {
+    **dict.fromkeys(PATHS, "http"),
+    "rest": "rest",
+    "messages": "platform",
+    "public-client": "platform",
+    "v1": "one",
+}

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 from .accounts import Account, AccountBook
 from .batches import BatchStore
 from .clock import VirtualClock, iso_time
-from .codes import CALLBACK_STATUSES, STATUS_EXPIRED, STATUS_ROUTING_ERROR, Err
+from .codes import STATUS_EXPIRED, STATUS_ROUTING_ERROR, Err
 from .commands import (
     Credentials,
     MessageOptions,
@@ -44,9 +44,12 @@ from .ids import IdSource
 from .inbound import concat_udh, is_stop, mo_charset, split_mo
 from .journal import DEFAULT_JOURNAL_LIMIT, Journal
 from .lifecycle import Message, StatusEvent, Timeline, stop
+from .one_api import PROTOCOL as ONE_API_PROTOCOL
 from .outbox import HostPolicy, Outbox, Push, PushResult
+from .platform import PROTOCOL as PLATFORM_PROTOCOL
 from .protocol import HTTP, Protocol
-from .push_payloads import MoPart, callback_fields, callback_request, mo_request
+from .push_payloads import MoPart, mo_request
+from .push_plans import PushPlan
 from .request import ApiRequest, Outcome
 from .rest import PROTOCOL as REST_PROTOCOL
 from .rules import Decision, RequestFacts, RuleBook
@@ -54,6 +57,7 @@ from .scenario_model import (
     DEFAULT_SCENARIO,
     LOOPBACK_HOSTS,
     Fault,
+    Integration,
     RecipientLimits,
     RecipientScript,
     Scenario,
@@ -63,6 +67,8 @@ from .sessions import SessionStore
 
 #: Parts an inbound message may have (its UDH numbers them in one octet).
 MAX_MO_PARTS = 255
+#: How far back an inbound message to an integration looks for the message it answers.
+REPLY_WINDOW = 7 * 24 * 3600.0
 
 #: Distinct option sets kept for sharing between messages (a bound on the cache itself).
 _SHARED_OPTIONS_LIMIT = 4096
@@ -76,7 +82,9 @@ _NO_REPLY = {
 
 
 #: Every API the gateway serves, by name (:attr:`.request.ApiRequest.api`).
-PROTOCOLS: dict[str, Protocol] = {p.api: p for p in (HTTP_PROTOCOL, REST_PROTOCOL)}
+PROTOCOLS: dict[str, Protocol] = {
+    p.api: p for p in (HTTP_PROTOCOL, REST_PROTOCOL, PLATFORM_PROTOCOL, ONE_API_PROTOCOL)
+}
 
 __all__ = [
     "PROTOCOLS",
@@ -212,37 +220,28 @@ class Gateway:
     # -- pushes ----------------------------------------------------------------------------
 
     def _on_status(self, change: StatusEvent) -> None:
-        """A message reached a status: push it when its ``callback`` value selects it."""
+        """A message reached a status: push it when the API it came through says so."""
         message = change.message
+        account = self.accounts.get(message.account)
+        if account is None:
+            return
         if change.status == STATUS_EXPIRED and message.charge:
             # Expired before it reached the upstream gateway: no charge.
-            account = self.accounts.get(message.account)
-            if account is not None:
-                account.balance += message.charge
+            account.balance += message.charge
             message.charge = Decimal(0)
-        mask = message.options.callback
-        if not mask or change.status not in CALLBACK_STATUSES[mask]:
-            return
-        account = self.accounts.get(message.account)
-        if account is None or account.callback is None:
-            return
-        fields = callback_fields(
-            api_id=account.api_id,
-            apimsgid=message.apimsgid,
-            climsgid=message.climsgid,
-            timestamp=change.time,
-            to=message.to,
-            sender=message.options.sender,
-            status=change.status,
-            charge=message.charge,
-        )
+        plan = PROTOCOLS[message.options.api].status_push(account, change)
+        if plan is not None:
+            self._push(plan, account, change.time)
+
+    def _push(self, plan: PushPlan, account: Account, now: float) -> None:
         self.outbox.add(
-            kind="callback",
+            kind=plan.kind,
             account=account.key,
-            subject={"apimsgid": message.apimsgid, "status": f"{change.status:03d}"},
-            request=callback_request(account.callback, fields),
-            target=account.callback,
-            now=change.time,
+            subject=plan.subject,
+            request=plan.request,
+            target=plan.target,
+            now=now,
+            secret=plan.secret,
         )
 
     def inject_mo(
@@ -268,8 +267,7 @@ class Gateway:
             account = self.accounts.owning_number(to)
             if account is None:
                 raise InboundError(f"no account has the number {to!r}; name its api_id")
-        mo = account.mo
-        if mo is not None and mo.numbers and to not in mo.numbers:
+        if account.lists_numbers and not account.owns(to):
             raise InboundError(f"{to!r} is not one of the account's numbers")
         if not sender or not text:
             raise InboundError("an inbound message needs a sender (from) and a text")
@@ -279,6 +277,11 @@ class Gateway:
             raise InboundError(f"a text of {len(parts)} parts; at most {MAX_MO_PARTS} fit a UDH")
         if is_stop(text):
             account.opted_out.add(sender)
+        # An integration's number pushes to its reply URL, in its API's format; any other goes
+        # to the account's legacy MO URL.
+        integration = account.integration_with_number(to)
+        related = None if integration is None else self._answered(integration, sender, now)
+        mo = account.mo
         self._mo_reference = (self._mo_reference + 1) % 256
         ids = []
         for sequence, part_text in enumerate(parts, start=1):
@@ -288,16 +291,43 @@ class Gateway:
             )
             ids.append(part.mo_msg_id)
             self.inbound.append(part)
-            if mo is not None and mo.target is not None:
+            if integration is not None:
+                reply_push = PROTOCOLS[integration.api].reply_push
+                plan = (
+                    None if reply_push is None else reply_push(account, integration, part, related)
+                )
+                if plan is not None:
+                    self._push(plan, account, now)
+            elif mo is not None and mo.target is not None:
                 self.outbox.add(
                     kind="mo",
                     account=account.key,
-                    subject={"moMsgId": part.mo_msg_id, "from": sender, "to": to},
+                    subject={"api": HTTP, "moMsgId": part.mo_msg_id, "from": sender, "to": to},
                     request=mo_request(mo.target, part),
                     target=mo.target,
                     now=now,
                 )
         return ids
+
+    def _reply(
+        self, account: Account, integration: Integration, part: MoPart, related: Message | None
+    ) -> None:
+        """Push an inbound part to the integration's reply URL, in its API's format."""
+        reply_push = PROTOCOLS[integration.api].reply_push
+        plan = None if reply_push is None else reply_push(account, integration, part, related)
+        if plan is not None:
+            self._push(plan, account, part.timestamp)
+
+    def _answered(self, integration: Integration, handset: str, now: float) -> Message | None:
+        """The message an inbound one from ``handset`` answers: the newest the integration
+        sent to it within the last 7 days, if any."""
+        since = now - REPLY_WINDOW
+        for message in reversed(self.messages.values()):
+            if message.accepted_at < since:
+                break
+            if message.options.integration == integration.integration_id and message.to == handset:
+                return message
+        return None
 
     def take_due_pushes(self) -> list[Push]:
         """Pushes due now (marked in flight): the push sender sends them and reports back."""
@@ -435,7 +465,7 @@ class Gateway:
             reply = self.error(Err.MT_LIMIT, account, api=protocol.api, until=decision.quota_until)
             reason = f"{by} answered 130"
         elif action.error is not None:
-            reply = self.error(action.error, account, api=protocol.api)
+            reply = self._rule_error(action.error, account, protocol)
             reason = f"{by} answered {action.error:03d}"
         else:
             notes = []
@@ -477,8 +507,16 @@ class Gateway:
         scenario, or the API) gives it, and the ``reason`` the fake gives its user."""
         protocol = PROTOCOLS[api]
         code = protocol.codes.get(code, code)
-        texts = account.error_texts if account is not None else self.scenario.error_texts
+        texts = protocol.custom_texts(self.scenario, account)
         return api_error(code, texts, reason=reason, defaults=protocol.texts, **fields)
+
+    def _rule_error(self, code: int, account: Account | None, protocol: Protocol) -> ApiError:
+        """A rule's ``error``: a code of the API's own (Platform's 101 is its 101), else a
+        legacy one as the API numbers it (901 is the One API's 19)."""
+        if code in protocol.texts:
+            texts = protocol.custom_texts(self.scenario, account)
+            return api_error(code, texts, defaults=protocol.texts)
+        return self.error(code, account, api=protocol.api)
 
     def authenticate(self, request: ApiRequest, now: float) -> Account | ApiError:
         """Session rules when a session_id is given, else credentials."""
@@ -517,7 +555,7 @@ class Gateway:
     def authenticate_key(self, api: str, key: str, client_ip: str) -> Account | ApiError:
         """The account a credential of ``api`` (a bearer token, an API key) opens, or the
         error (then IP lockdown and a frozen account, as ``api`` answers them)."""
-        result = self.accounts.by_credential(api, key)
+        result = self.accounts.by_credential(api, key, integration=PROTOCOLS[api].integrations)
         if isinstance(result, Account):
             return self._admit(result, client_ip, api)
         return self.error(result.code, reason=result.reason, api=api)
@@ -557,6 +595,7 @@ class Gateway:
             self._shared(plan.options),
             plan.echo,
             plan.accepted_as_digits,
+            plan.clean,
         )
         return [self._send_one(account, entry, plan, now, forced) for entry in plan.recipients]
 
@@ -571,6 +610,8 @@ class Gateway:
         """One recipient: validity, scripted errors, route, credit; then the message."""
         to = echo_recipient(entry) if plan.echo is None else plan.echo(entry)
         api = plan.options.api
+        if plan.clean is not None:
+            entry = plan.clean(entry)
         msisdn = normalize_msisdn(entry, account.dial_prefix)
         if msisdn is None:
             reason = destination_reason(entry)
@@ -618,7 +659,8 @@ class Gateway:
         self.messages[message.apimsgid] = message
         if message.climsgid is not None:
             self._by_climsgid[(account.key, message.climsgid)] = message
-        if message.options.callback:
+        options = message.options
+        if options.callback or options.integration is not None:  # only these may push
             self._on_status(StatusEvent(message, message.status, now))
         self.timeline.start(message)
         return RecipientAccepted(message.apimsgid, msisdn if plan.accepted_as_digits else to)
@@ -658,7 +700,7 @@ class Gateway:
         self, code: int, account: Account, to: str, reason: str, api: str
     ) -> RecipientError:
         """A per-recipient error for ``to``, as ``api`` tells it."""
-        error = self.error(code, account, api=api)
+        error = self.error(code, account, api=api, to=to)
         return RecipientError(error.code, error.text, to, reason)
 
     def find_message(self, account: Account, ref: MessageRef) -> Message | None:

@@ -15,6 +15,7 @@ from .grammar import Reply, reason_of, render
 from .handlers import HANDLERS
 from .handlers.context import Context
 from .protocol import HTTP, Protocol
+from .push_plans import legacy_status_push
 from .request import TEXT_PLAIN, ApiRequest
 from .rules import RequestFacts
 
@@ -66,5 +67,6 @@ PROTOCOL = Protocol(
     unrouted=_unrouted,
     texts=ERROR_TEXTS,
     codes=MappingProxyType({}),
+    status_push=legacy_status_push,
     failure=(200, "ERR: 901, Internal error"),
 )

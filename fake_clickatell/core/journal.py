@@ -21,8 +21,9 @@ VALUE_LIMIT = 10_000
 PARAM_LIMIT = 100
 
 MASK = "********"
-#: Parameters whose values never reach the journal or the log.
-SECRET_PARAMS = frozenset({"password", "token"})
+#: Parameters whose values never reach the journal or the log (compared in lower case:
+#: a Platform HTTP integration sends its key as ``apiKey``).
+SECRET_PARAMS = frozenset({"password", "token", "apikey"})
 
 
 def mask_params(params: Mapping[str, str]) -> dict[str, str]:

@@ -111,6 +111,11 @@ class Message:
         flat = self._history
         return [(float(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2)]
 
+    @property
+    def status_time(self) -> float:
+        """When the message reached the status it has."""
+        return float(self._history[-2])
+
     def record(self, at: float, status: int) -> None:
         """The message reaches ``status`` at virtual time ``at``."""
         self.status = status
@@ -133,6 +138,7 @@ class Message:
         return {
             "apimsgid": self.apimsgid,
             "api": options.api,
+            "integration": options.integration,
             "climsgid": options.climsgid,
             "api_id": self.account[0],
             "user": self.account[1],

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 from .accounts import AccountKey
 from .clock import iso_time
-from .push_payloads import PushRequest, mask_url
+from .journal import MASK
+from .push_payloads import PushRequest, mask_url, secret_forms
 from .scenario_model import LOOPBACK_HOSTS, PushTarget
 
 #: Finished pushes kept for the admin API; pending ones are always kept.
@@ -122,9 +123,26 @@ class Push:
     state: PushState = PushState.PENDING
     in_flight: bool = False
     attempts: list[Attempt] = field(default_factory=list)
+    #: A secret the push carries (an integration's API key): never shown, only sent.
+    secret: str | None = None
+
+    def _masked(self, text: str) -> str:
+        if self.secret:
+            for form in secret_forms(self.secret):
+                text = text.replace(form, MASK)
+        return text
+
+    def shown_url(self) -> str:
+        """The URL as the admin API and the log show it: passwords and secrets masked."""
+        return self._masked(mask_url(self.request.url))
+
+    def shown_body(self) -> str | None:
+        """The body as the admin API shows it (bytes as Latin-1), secrets masked."""
+        body = self.request.body
+        return None if body is None else self._masked(body.decode("latin-1"))
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready view (the admin API's shape)."""
+        """A JSON-ready view (the admin API's shape), secrets masked."""
         request = self.request
         next_at = self.next_due if self.state is PushState.PENDING else None
         return {
@@ -135,8 +153,8 @@ class Push:
             **self.subject,
             "state": self.state.value,
             "method": request.method,
-            "url": mask_url(request.url),
-            "body": None if request.body is None else request.body.decode("latin-1"),
+            "url": self.shown_url(),
+            "body": self.shown_body(),
             "created_at": self.created_at,
             "created_at_iso": iso_time(self.created_at),
             "next_attempt_at": next_at,
@@ -175,6 +193,7 @@ class Outbox:
         request: PushRequest,
         target: PushTarget,
         now: float,
+        secret: str | None = None,
     ) -> Push:
         """Queue a push, due at once; one to a host not allowed is refused and journaled."""
         self.last_id += 1
@@ -188,6 +207,7 @@ class Outbox:
             target.retries,
             now,
             now,
+            secret=secret,
         )
         if not self.policy.allows(request.url):
             push.state, push.next_due = PushState.REFUSED, None

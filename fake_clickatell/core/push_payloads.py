@@ -286,6 +286,14 @@ def mo_request(target: PushTarget, part: MoPart) -> PushRequest:
     )
 
 
+def secret_forms(secret: str) -> tuple[str, ...]:
+    """Every form a secret takes in a push: as written, percent-encoded in a query or a form
+    (as :func:`build_request` encodes it), and escaped inside a JSON string."""
+    encoded = urlencode([("", secret)], safe=_MARKS)[1:]
+    escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+    return tuple(dict.fromkeys(form for form in (secret, encoded, escaped) if form))
+
+
 def mask_url(url: str) -> str:
     """``url`` with a password in its user info masked (``http://hook:****@host/cb``), as the
     log and the admin API show push targets."""

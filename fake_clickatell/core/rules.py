@@ -74,11 +74,10 @@ class _RuleState:
         self.rule = rule
         # Only the conditions the rule states are checked: a rule costs what it asks for.
         self.checks = _compile(rule.when)
-        #: Parameters a request must carry for the rule to match at all.
-        needs = {name for name, _ in rule.when.params}
-        if rule.when.recipient is not None:
-            needs.add("to")
-        self.needs = frozenset(needs)
+        #: Parameters a request must carry for the rule to match at all. (A recipient condition
+        #: reads the recipients each API finds, wherever they are: a One API send has no
+        #: ``to`` parameter, only messages that each name one.)
+        self.needs = frozenset(name for name, _ in rule.when.params)
         self.enabled = True
         self.matched = 0
         self.fired = 0

@@ -103,6 +103,64 @@ class Credential:
     key: str
 
 
+#: Seconds an integration's callback receiver has to answer 2xx (Platform and One API).
+HOOK_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Hook:
+    """Where a Platform or One API integration pushes: its status callback or its reply
+    (inbound message) callback. ``GET`` sends the fields as a query string, ``POST`` a JSON
+    body; a failed push is retried after each of ``retries`` seconds."""
+
+    url: str
+    method: str = "POST"
+    timeout: float = HOOK_TIMEOUT
+    retries: tuple[float, ...] = CALLBACK_RETRIES
+    #: Status callbacks: the (legacy) statuses pushed; ``None``: every change.
+    statuses: frozenset[int] | None = None
+    #: Platform reply callbacks: the legacy MO encodings (``ISO-8859-1``, else ``UTF-16BE``,
+    #: percent-encoded) instead of plain ``UTF-8`` text.
+    legacy_charset: bool = False
+    #: Platform callbacks: whether ``apiKey`` is among the fields (PHP3's parser needs it).
+    api_key: bool = True
+
+    @property
+    def target(self) -> PushTarget:
+        """The push target the outbox keeps (its URL, timeout and retries)."""
+        return PushTarget(self.url, timeout=self.timeout, retries=self.retries)
+
+
+#: A Platform integration's kinds: its key works on ``POST /messages`` (rest) or on
+#: ``/messages/http/send`` (http).
+INTEGRATION_KINDS = ("rest", "http")
+
+
+@dataclass(frozen=True, slots=True)
+class Integration:
+    """A Platform or One API integration: the API key that opens its account, its id and
+    name, its two-way numbers, and where it pushes statuses and replies.
+
+    ``api`` is ``platform`` or ``one``; ``kind`` (Platform) ``rest`` or ``http``, ``None``
+    for either (One API integrations, and those open mode makes).
+    """
+
+    api: str
+    api_key: str
+    integration_id: str
+    name: str
+    kind: str | None = None
+    numbers: tuple[str, ...] = ()
+    status_callback: Hook | None = None
+    reply_callback: Hook | None = None
+    active: bool = True
+
+    @property
+    def credential(self) -> Credential:
+        """The credential its key is: bound to its API only."""
+        return Credential(self.api, self.api_key)
+
+
 #: Hosts outbound pushes may reach unless a scenario or the CLI allows more.
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.0/8", "::1", "localhost")
 
@@ -129,6 +187,10 @@ class AccountSpec:
     mo: MoSpec | None = None
     #: Credentials of the other APIs that open this account (its REST tokens, ...).
     credentials: tuple[Credential, ...] = ()
+    #: Its Platform and One API integrations (each key is a credential of its API too).
+    integrations: tuple[Integration, ...] = ()
+    #: The currency the Platform and One API report its balance in.
+    currency: str = "ZAR"
 
 
 class PatternKind(enum.Enum):
@@ -273,6 +335,26 @@ class RestSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PlatformSettings:
+    """The Platform API's switches: whether a key of the other integration kind is refused
+    (as an unknown key), the most recipients one send may carry (more: 153), and error texts
+    by the Platform's own codes."""
+
+    enforce_kind: bool = True
+    max_recipients: int = 200
+    error_texts: Mapping[int, str] = field(default_factory=_no_texts)
+
+
+@dataclass(frozen=True, slots=True)
+class OneApiSettings:
+    """The One API's switches: the most messages one send may carry (more: 22), and error
+    texts by the One API's own codes."""
+
+    max_messages: int = 200
+    error_texts: Mapping[int, str] = field(default_factory=_no_texts)
+
+
+@dataclass(frozen=True, slots=True)
 class OpenAccounts:
     """How far open mode goes: the longest api_id or user it takes (longer: 108 or 001), and
     the most accounts it makes (more: 001), so no stream of made-up credentials fills memory."""
@@ -303,6 +385,8 @@ class Scenario:
     lifecycle: tuple[StatusStep, ...] = DEFAULT_LIFECYCLE
     recipient_limits: RecipientLimits = field(default_factory=RecipientLimits)
     rest: RestSettings = field(default_factory=RestSettings)
+    platform: PlatformSettings = field(default_factory=PlatformSettings)
+    one_api: OneApiSettings = field(default_factory=OneApiSettings)
     open_accounts: OpenAccounts = field(default_factory=OpenAccounts)
     clock: ClockSpec = field(default_factory=ClockSpec)
     routes: tuple[Route, ...] = ()

@@ -9,7 +9,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from ..core.codes import RECIPIENT_ERRORS, STATUSES, is_final
+from ..core.codes import RECIPIENT_ERRORS, is_final
 from ..core.commands import canonical_name
 from ..core.endpoints import COMMANDS, SENDING_COMMANDS
 from ..core.gateway import PROTOCOLS
@@ -41,54 +41,51 @@ from ..core.scenario_model import (
     StatusStep,
     Voucher,
 )
+from .integrations import check_unique, credential_key, integrations, one_api, platform
 from .validation import Node, ScenarioError, describe, one_of, optional
-
-# Upper bounds: large enough for any test, small enough that nothing downstream overflows.
-_YEAR = 365 * 24 * 3600.0
-_MAX_MONEY = Decimal(10) ** 12
-
-
-def _duration(node: Node) -> float:
-    return node.number(0, _YEAR)
-
-
-def _latency(node: Node) -> float:
-    return node.number(0, 600)
-
-
-def _money(node: Node) -> Decimal:
-    return node.decimal(Decimal(0), _MAX_MONEY)
-
-
-def _positive(node: Node) -> float:
-    return node.number(0, _YEAR, above=True)
-
-
-def _timeout(node: Node) -> float:
-    return node.number(0, 600, above=True)
-
-
-def _ascii_digits(value: object, most: int) -> bool:
-    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= most
-
-
-def _status(node: Node) -> int:
-    """A message status: ``"004"``, ``4`` or ``004`` (YAML reads unquoted 004 as 4)."""
-    value = node.value
-    if _ascii_digits(value, 3):
-        value = int(str(value))
-    if not isinstance(value, int) or isinstance(value, bool) or value not in STATUSES:
-        node.fail(f"a message status ({', '.join(f'{s:03d}' for s in STATUSES)})")
-    return value
-
-
-def _error_code(node: Node) -> int:
-    value = node.value
-    if _ascii_digits(value, 3):
-        value = int(str(value))
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 999:
-        node.fail("an error code from 001 to 999")
-    return value
+from .values import MAX_MONEY as _MAX_MONEY
+from .values import (
+    ascii_digits as _ascii_digits,
+)
+from .values import (
+    count as _count,
+)
+from .values import (
+    digits as _digits,
+)
+from .values import (
+    duration as _duration,
+)
+from .values import (
+    error_code as _error_code,
+)
+from .values import (
+    error_texts as _error_texts,
+)
+from .values import (
+    latency as _latency,
+)
+from .values import (
+    minutes as _minutes,
+)
+from .values import (
+    money as _money,
+)
+from .values import (
+    positive as _positive,
+)
+from .values import (
+    status as _status,
+)
+from .values import (
+    string_list as _string_list,
+)
+from .values import (
+    text as _text,
+)
+from .values import (
+    timeout as _timeout,
+)
 
 
 def _recipient_code(node: Node) -> int:
@@ -98,21 +95,6 @@ def _recipient_code(node: Node) -> int:
         codes = ", ".join(f"{c:03d}" for c in sorted(RECIPIENT_ERRORS))
         node.fail(f"a per-recipient error code ({codes})")
     return code
-
-
-def _error_texts(node: Node) -> Mapping[int, str]:
-    if not isinstance(node.value, dict):
-        node.fail("a mapping of error code to text")
-    texts: dict[int, str] = {}
-    for key, value in node.value.items():
-        child = node.child(str(key), value)
-        code = _error_code(Node(node.source, child.path, key))
-        text = child.string()
-        if "\n" in text or "\r" in text or " To: " in text:
-            # " To: " would make the text read as a recipient line.
-            child.fail("a single line of text without ' To: '")
-        texts[code] = text
-    return MappingProxyType(texts)
 
 
 def _lifecycle(node: Node) -> tuple[StatusStep, ...]:
@@ -140,34 +122,42 @@ _ACCOUNT_KEYS = (
     "callback",
     "mo",
     "rest_tokens",
+    "integrations",
+    "currency",
 )
-
-#: The longest credential a scenario may give (a real REST token has 63 characters).
-_MAX_TOKEN = 1024
+#: What an account that only has keys (REST tokens, integrations) is called by default: its
+#: api_id is ``account-<n>`` (its place in the list, from 1), its user this, and it has no
+#: password (the HTTP API refuses it).
+_KEYS_ONLY_USER = "main"
 
 
 def _tokens(node: Node) -> tuple[Credential, ...]:
     """REST bearer tokens: printable ASCII without spaces (what fits ``Bearer <token>``)."""
-    tokens = []
-    for item in node.sequence():
-        token = item.string(allow_numbers=True)
-        if len(token) > _MAX_TOKEN or not all("!" <= ch <= "~" for ch in token):
-            item.fail(f"a token of 1 to {_MAX_TOKEN} printable ASCII characters without spaces")
-        tokens.append(Credential(REST, token))
-    return tuple(tokens)
+    return tuple(Credential(REST, credential_key(item)) for item in node.sequence())
 
 
-def _account(node: Node) -> AccountSpec:
-    fields = node.mapping(_ACCOUNT_KEYS, required=("api_id", "user", "password"))
+def _currency(node: Node) -> str:
+    value = node.string()
+    if len(value) != 3 or not (value.isascii() and value.isalpha() and value.isupper()):
+        node.fail("a currency code of three capital letters, such as ZAR")
+    return value
+
+
+def _account(node: Node, index: int) -> AccountSpec:
+    keys_only = isinstance(node.value, dict) and bool(
+        {"rest_tokens", "integrations"} & set(node.value)
+    )
+    required = () if keys_only else ("api_id", "user", "password")
+    fields = node.mapping(_ACCOUNT_KEYS, required=required)
     dial_prefix = None
     if "dial_prefix" in fields:
         dial_prefix = fields["dial_prefix"].string(allow_numbers=True)
         if not _ascii_digits(dial_prefix, 6):
             fields["dial_prefix"].fail("a country calling code of digits, such as 27")
     return AccountSpec(
-        api_id=fields["api_id"].string(allow_numbers=True),
-        user=fields["user"].string(allow_numbers=True),
-        password=fields["password"].string(allow_numbers=True),
+        api_id=optional(fields, "api_id", _text, f"account-{index + 1}"),
+        user=optional(fields, "user", _text, _KEYS_ONLY_USER),
+        password=optional(fields, "password", _text, ""),
         balance=optional(fields, "balance", _money, Decimal("100")),
         frozen=optional(fields, "frozen", Node.boolean, False),
         session_ttl=optional(fields, "session_ttl", _positive, None),
@@ -178,6 +168,8 @@ def _account(node: Node) -> AccountSpec:
         callback=optional(fields, "callback", _callback_target, None),
         mo=optional(fields, "mo", _mo, None),
         credentials=optional(fields, "rest_tokens", _tokens, ()),
+        integrations=optional(fields, "integrations", integrations, ()),
+        currency=optional(fields, "currency", _currency, "ZAR"),
     )
 
 
@@ -203,10 +195,6 @@ def _target(node: Node, fields: Mapping[str, Node], retries: tuple[float, ...]) 
 def _push_format(node: Node) -> PushFormat:
     result: PushFormat = node.choice({f.value: f for f in PushFormat})
     return result
-
-
-def _minutes(node: Node) -> tuple[float, ...]:
-    return tuple(item.number(0, 30 * 24 * 60, above=True) * 60.0 for item in node.sequence())
 
 
 def _callback_target(node: Node) -> PushTarget:
@@ -261,12 +249,8 @@ def _ip_list(node: Node) -> tuple[str, ...]:
     return tuple(addresses)
 
 
-def _string_list(node: Node) -> tuple[str, ...]:
-    return tuple(item.string(allow_numbers=True) for item in node.sequence())
-
-
 def _accounts(node: Node) -> tuple[AccountSpec, ...]:
-    accounts = [_account(item) for item in node.sequence()]
+    accounts = [_account(item, index) for index, item in enumerate(node.sequence())]
     seen: set[tuple[str, str]] = set()
     credentials: set[Credential] = set()
     for index, account in enumerate(accounts):
@@ -287,6 +271,7 @@ def _accounts(node: Node) -> tuple[AccountSpec, ...]:
                     " account",
                 )
             credentials.add(credential)
+    check_unique(node, [(index, account.integrations) for index, account in enumerate(accounts)])
     return tuple(accounts)
 
 
@@ -329,17 +314,6 @@ def _recipient_limits(node: Node) -> RecipientLimits:
         get=optional(fields, "get", _count, defaults.get),
         post=optional(fields, "post", _count, defaults.post),
     )
-
-
-def _count(node: Node) -> int:
-    return node.integer(1)
-
-
-def _digits(node: Node, what: str) -> str:
-    text = node.string(allow_numbers=True)
-    if not text.isascii() or not text.isdigit():
-        node.fail(what)
-    return text
 
 
 def _routes(node: Node) -> tuple[Route, ...]:
@@ -494,10 +468,6 @@ def _when(node: Node) -> RuleCondition:
     )
 
 
-def _text(node: Node) -> str:
-    return node.string(allow_numbers=True)
-
-
 def _http(node: Node) -> HttpReply:
     fields = node.mapping(("status", "body", "content_type"), required=("status",))
     status = fields["status"].integer(200, 599)
@@ -583,6 +553,8 @@ SECTIONS: dict[str, Callable[[Node], Any]] = {
     "lifecycle": _lifecycle,
     "recipient_limits": _recipient_limits,
     "rest": _rest,
+    "platform": platform,
+    "one_api": one_api,
     "open_accounts": _open_accounts,
     "routes": _routes,
     "recipients": _recipients,

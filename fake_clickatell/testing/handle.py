@@ -14,6 +14,7 @@ from ..core.endpoints import SENDING_COMMANDS
 from ..core.journal import JournalEntry
 from ..core.scenario_model import Scenario
 from .backend import Backend
+from .local import CLICKATELL_URL
 from .records import AccountState, PushRecord, RuleState, SentMessage, journal_entry
 from .reports import (
     MESSAGE_FIELDS,
@@ -31,11 +32,17 @@ from .scenarios import DEFAULT_LOADED, LoadedScenario, ScenarioLike, read_scenar
 DEFAULT_CREDENTIALS = ("3442105", "demo", "secret")
 #: The REST token the handle offers in open mode (any token works; this is the docs' sample).
 DEFAULT_REST_TOKEN = "4ZnXsl.LcQrDl4ZHWBt6_J1KLqNZVV7Tfg9KK25nd1EYaQ7SPP2mmLkODKhzJ1S"
+#: The Platform and One API keys it offers in open mode (samples of Clickatell's own).
+DEFAULT_API_KEYS = {"platform": "7A620z5FTKab_CeziIuZhg==", "one": "TLKC2f0xRriDorZdvcx05A=="}
+#: Where the Platform and the One API live when apps call Clickatell's own hosts.
+PLATFORM_URL = "https://platform.clickatell.com"
 
 #: How a journaled send shows that it refused something, by API (the reply's own bytes).
 _REFUSED: Mapping[str, Callable[[JournalEntry], bool]] = {
     "http": lambda entry: not all(line.startswith("ID: ") for line in entry.body.split("\n")),
     "rest": lambda entry: entry.status != 202,
+    "platform": lambda entry: entry.status != 202 or '"accepted":false' in entry.body,
+    "one": lambda entry: entry.status != 202,
 }
 
 #: Seconds between two looks at the fake while :meth:`FakeClickatell.wait_for_messages` waits.
@@ -163,6 +170,34 @@ class FakeClickatell:
         raise LookupError("the scenario's accounts list no rest_tokens")
 
     @property
+    def platform_url(self) -> str:
+        """Where the Platform and the One API live: :attr:`url` (in intercept mode,
+        ``https://platform.clickatell.com``). Paths: ``/messages``, ``/v1/message``, ..."""
+        url = self._backend.url
+        return PLATFORM_URL if url == CLICKATELL_URL else url
+
+    @property
+    def platform_key(self) -> str:
+        """A Platform integration's API key: the first the scenario's accounts list, else (open
+        mode, where any key works) a sample. ``LookupError`` when the accounts list none."""
+        return self._api_key("platform")
+
+    @property
+    def one_api_key(self) -> str:
+        """A One API integration's API key, as :attr:`platform_key` is the Platform's."""
+        return self._api_key("one")
+
+    def _api_key(self, api: str) -> str:
+        accounts = self._loaded.scenario.accounts
+        if not accounts:
+            return DEFAULT_API_KEYS[api]
+        for account in accounts:
+            for integration in account.integrations:
+                if integration.api == api:
+                    return integration.api_key
+        raise LookupError(f"the scenario's accounts list no {api} integration")
+
+    @property
     def scenario(self) -> Scenario:
         """The scenario the fake runs now."""
         return self._loaded.scenario
@@ -253,13 +288,20 @@ class FakeClickatell:
         self._backend.enable_rule(name, False)
 
     def balance(
-        self, api_id: str | None = None, user: str | None = None, *, token: str | None = None
+        self,
+        api_id: str | None = None,
+        user: str | None = None,
+        *,
+        token: str | None = None,
+        api_key: str | None = None,
     ) -> Decimal:
         """The credit left on an account (default: the default account), or on the account a
-        REST ``token`` opens."""
+        REST ``token`` or a Platform or One API ``api_key`` opens."""
         key = (api_id or self.api_id, user or self.user)
         if token is not None:
             key = self._account_of_token(token)
+        elif api_key is not None:
+            key = self._account_of_key(api_key)
         for account in self.accounts:
             if (account.api_id, account.user) == key:
                 return account.balance
@@ -273,6 +315,19 @@ class FakeClickatell:
         if accounts:
             raise LookupError("no account of the scenario lists this token")
         return open_key("rest", token)
+
+    def _account_of_key(self, api_key: str) -> tuple[str, str]:
+        accounts = self._loaded.scenario.accounts
+        for account in accounts:
+            if any(item.api_key == api_key for item in account.integrations):
+                return account.api_id, account.user
+        if accounts:
+            raise LookupError("no account of the scenario has an integration with this key")
+        made = {(state.api_id, state.user) for state in self.accounts}
+        for api in DEFAULT_API_KEYS:  # open mode: the account the key made on first use
+            if open_key(api, api_key) in made:
+                return open_key(api, api_key)
+        return open_key("platform", api_key)
 
     # -- callbacks and inbound messages ------------------------------------------------------
 

@@ -6,6 +6,7 @@ fake in another one the same way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,8 +53,10 @@ class SentMessage:
     status_history: tuple[StatusChange, ...]
     #: The remaining sendmsg options (callback, deliv_ack, concat, max_credits, ...).
     options: Mapping[str, Any] = field(hash=False, repr=False)
-    #: The API it was sent through: ``http`` or ``rest``.
+    #: The API it was sent through: ``http``, ``rest``, ``platform`` or ``one``.
     api: str = "http"
+    #: The Platform or One API integration that sent it (its id); ``None`` for the others.
+    integration: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SentMessage:
@@ -80,6 +83,7 @@ class SentMessage:
             ),
             options=MappingProxyType(dict(data["options"])),
             api=data.get("api", "http"),
+            integration=data.get("integration"),
         )
 
     def describe(self) -> str:
@@ -159,6 +163,10 @@ class PushRecord:
     status: str | None
     mo_msg_id: str | None
     attempts: tuple[PushAttempt, ...]
+    #: The API of the message or integration it is about (``http`` for a legacy inbound
+    #: message); the integration (its id), for the Platform's and the One API's.
+    api: str = "http"
+    integration: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PushRecord:
@@ -184,7 +192,14 @@ class PushRecord:
                 )
                 for attempt in data["attempts"]
             ),
+            api=data.get("api", "http"),
+            integration=data.get("integration"),
         )
+
+    @property
+    def document(self) -> Any:
+        """The pushed JSON document (a JSON push's body), parsed; secrets show masked."""
+        return json.loads(self.body or "null")
 
     @property
     def fields(self) -> dict[str, str]:

@@ -13,7 +13,18 @@ SHOWN = 20
 
 Matcher = str | re.Pattern[str]
 #: The message fields :meth:`FakeClickatell.assert_sent` matches on, by keyword.
-MESSAGE_FIELDS = ("to", "text", "sender", "climsgid", "api_id", "user", "status", "apimsgid", "api")
+MESSAGE_FIELDS = (
+    "to",
+    "text",
+    "sender",
+    "climsgid",
+    "api_id",
+    "user",
+    "status",
+    "apimsgid",
+    "api",
+    "integration",
+)
 
 
 def matches(value: str | None, expected: Matcher) -> bool:

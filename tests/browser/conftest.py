@@ -159,6 +159,9 @@ def page(context_factory: Callable[..., Any]) -> Any:
 
 # -- the fake the pages show ------------------------------------------------------------------
 
+#: The key of the account's Platform integration.
+PLATFORM_KEY = "7A620z5FTKab_CeziIuZhg=="
+
 SCENARIO = """
 seed: 11
 clock: {{start: 2027-01-15T08:00:00Z, frozen: {frozen}}}
@@ -168,6 +171,7 @@ accounts:
     password: p
     callback: {{url: "{receiver}/status"}}
     mo: {{numbers: ["27999000009"], url: "{receiver}/mo"}}
+    integrations: [{{api: platform, api_key: "{platform_key}", name: Shop}}]
 rules:
   - {{name: maintenance, when: {{command: sendmsg, params: {{text: "down*"}}}}, then: {{error: 901}}}}
 """
@@ -186,7 +190,9 @@ def make_fake(receiver: Receiver) -> Iterator[Callable[..., FakeServer]]:
     started: list[FakeServer] = []
 
     def make(*, frozen: bool = True, **options: Any) -> FakeServer:
-        text = SCENARIO.format(frozen=str(frozen).lower(), receiver=receiver.url)
+        text = SCENARIO.format(
+            frozen=str(frozen).lower(), receiver=receiver.url, platform_key=PLATFORM_KEY
+        )
         server = FakeServer(load_scenario_text(text, "browser.yaml"), **options).start()
         started.append(server)
         return server

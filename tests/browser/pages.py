@@ -14,6 +14,8 @@ from playwright.sync_api import Locator, Page, expect
 from fake_clickatell import FakeServer
 from fake_clickatell.app import runtime_of
 
+from .conftest import PLATFORM_KEY
+
 #: The most Tab presses it takes to reach any control (the header has about twenty).
 MAX_TABS = 80
 WAIT = 10.0
@@ -39,6 +41,17 @@ class App:
         return self.get(
             "/http/sendmsg", api_id="1", user="u", password="p", to=to, text=text, **params
         )
+
+    def send_platform(self, to: str, content: str) -> Any:
+        """``POST /messages`` with the account's Platform key; the reply's JSON."""
+        request = urllib.request.Request(
+            f"{self.fake.url}/messages",
+            data=json.dumps({"content": content, "to": [to]}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": PLATFORM_KEY},
+        )
+        with urllib.request.urlopen(request, timeout=WAIT) as reply:
+            return json.loads(reply.read())
 
     def auth(self) -> str:
         body = self.get("/http/auth", api_id="1", user="u", password="p")

@@ -36,6 +36,24 @@ def test_a_message_sent_through_the_api_appears_in_the_open_inbox_within_a_secon
     expect(inbox.lines).to_have_count(1)
 
 
+def test_each_line_names_its_api_live_and_the_api_filter_keeps_one(page: Page, fake: FakeServer):
+    inbox = InboxPage(page, fake)
+    inbox.open()
+    inbox.wait_live()
+    app = App(fake)
+    app.send(HANDSET, "through http")
+    (entry,) = app.send_platform(HANDSET, "through the platform")["messages"]
+    assert entry["accepted"] is True
+    expect(inbox.line("through the platform")).to_contain_text("via Platform")
+    expect(inbox.line("through http")).to_contain_text("via HTTP")
+    page.get_by_label("API").select_option(label="Platform")
+    page.get_by_role("button", name="Filter").click()
+    expect(inbox.lines).to_have_count(1)
+    expect(inbox.line("through the platform")).to_be_visible()
+    MessagePage(page, fake, entry["apiMessageId"]).open()
+    expect(page.get_by_text("to the Platform API")).to_be_visible()
+
+
 def test_a_message_like_markup_shows_as_text_and_runs_nothing(page: Page, fake: FakeServer):
     dialogs: list[str] = []
 

@@ -8,7 +8,7 @@ templates render them outside the lock. Nothing here is HTML: escaping is Jinja'
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +19,7 @@ from ...core.gateway import Gateway
 from ...core.grammar import format_decimal
 from ...core.journal import JournalEntry
 from ...core.lifecycle import Message
+from ...core.protocol import HTTP, ONE, PLATFORM, REST
 from ...core.push_payloads import MoPart
 from .paging import Pager
 
@@ -33,6 +34,13 @@ _UNIT_NAMES = {Coding.GSM7: "septets", Coding.UCS2: "UCS-2 units", Coding.BINARY
 #: Statuses that end well or badly (the badge's colour); the rest are on their way.
 _DELIVERED = frozenset({4})
 _CANCELLED = frozenset({6})
+#: How each API is named on the page (and offered in the inbox's API filter), in this order.
+API_NAMES = {HTTP: "HTTP", REST: "REST", PLATFORM: "Platform", ONE: "One API"}
+
+
+def api_name(api: str) -> str:
+    """``one`` -> ``One API``; an API the page does not know keeps its own name."""
+    return API_NAMES.get(api, api)
 
 
 def status_text(code: int) -> str:
@@ -73,6 +81,9 @@ class Inbound:
     time: float
     text: str
     charset: str
+    #: The API whose format it is pushed in: an integration's number answers in its API's,
+    #: any other number in the HTTP API's two-way format.
+    api: str = HTTP
 
 
 def _concat_key(part: MoPart) -> tuple[str, str, str, int, int] | None:
@@ -117,6 +128,24 @@ def _inbound(parts: list[MoPart]) -> Inbound:
     )
 
 
+def inbound_messages(gateway: Gateway) -> list[Inbound]:
+    """Every inbound message, oldest first, each with the API it is pushed through."""
+    apis: dict[tuple[str, str], str] = {}  # (api_id, an integration's number) -> its API
+    for account in gateway.accounts.all():
+        for integration in account.integrations.values():
+            for number in integration.numbers:
+                apis.setdefault((account.api_id, number), integration.api)
+    joined = join_parts(gateway.inbound)
+    if not apis:
+        return joined
+    return [
+        replace(inbound, api=apis[key])
+        if (key := (inbound.api_id, inbound.to)) in apis
+        else inbound
+        for inbound in joined
+    ]
+
+
 # -- lines of the inbox and of a thread -------------------------------------------------------
 
 
@@ -133,6 +162,9 @@ class Line:
     account: str
     text: str
     parts: int
+    #: The API it came through (``http``, ``rest``, ``platform``, ``one``), and its name.
+    api: str
+    api_name: str
     status: str = ""
     status_text: str = ""
     tone: str = ""
@@ -152,6 +184,8 @@ def _out_line(message: Message, full: bool = False) -> Line:
         account_label(*message.account),
         text if full else _preview(text),
         body.parts,
+        message.options.api,
+        api_name(message.options.api),
         f"{status:03d}",
         status_text(status),
         status_tone(status),
@@ -169,6 +203,8 @@ def _in_line(inbound: Inbound, full: bool = False) -> Line:
         inbound.api_id,
         inbound.text if full else _preview(inbound.text),
         len(inbound.ids),
+        inbound.api,
+        api_name(inbound.api),
     )
 
 
@@ -182,11 +218,15 @@ class InboxQuery:
     q: str = ""
     status: int | None = None
     account: str = ""
+    #: An API (``""``: any): messages sent through it, and inbound ones pushed through it.
+    api: str = ""
     page: int = 1
 
     def keeps_out(self, message: Message) -> bool:
         """True when an outbound message passes every filter."""
         if self.status is not None and message.status != self.status:
+            return False
+        if self.api and message.options.api != self.api:
             return False
         if self.account and account_label(*message.account) != self.account:
             return False
@@ -202,6 +242,8 @@ class InboxQuery:
     def keeps_in(self, inbound: Inbound) -> bool:
         """True when an inbound message passes every filter (it has no status)."""
         if self.status is not None:
+            return False
+        if self.api and inbound.api != self.api:
             return False
         if self.account and inbound.api_id != self.account.partition("/")[0]:
             return False
@@ -245,7 +287,7 @@ def _newest_first(
     ]
     items += [
         (mo.time, 2 * marks.get(mo.ids[0], held), j, mo)
-        for j, mo in enumerate(join_parts(gateway.inbound))
+        for j, mo in enumerate(inbound_messages(gateway))
         if keep_in(mo)
     ]
     items.sort(key=lambda item: item[:3], reverse=True)
@@ -390,6 +432,9 @@ class Exchange:
     body: str
     reason: str | None
     rule: str | None
+    #: The API it came to and its name (both ``""`` for a request outside every API).
+    api: str
+    api_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +449,9 @@ class Detail:
     timeline: list[tuple[str, str, str, str]]
     exchange: Exchange | None
     callbacks: list[dict[str, Any]]
+    #: The name of the Platform or One API integration that sent it (``None``: none, or one
+    #: the account no longer has).
+    integration_name: str | None = None
 
 
 def build_detail(gateway: Gateway, apimsgid: str) -> Detail | None:
@@ -422,6 +470,12 @@ def build_detail(gateway: Gateway, apimsgid: str) -> Detail | None:
         if push.kind == "callback" and push.subject.get("apimsgid") == message.apimsgid
     ]
     entry = _request_of(gateway.journal.entries(), message.apimsgid)
+    account = gateway.accounts.get(message.account)
+    integration = (
+        None
+        if account is None or message.options.integration is None
+        else account.integrations.get(message.options.integration)
+    )
     return Detail(
         _out_line(message, True),
         shown,
@@ -431,6 +485,7 @@ def build_detail(gateway: Gateway, apimsgid: str) -> Detail | None:
         timeline,
         None if entry is None else exchange_of(entry),
         callbacks,
+        None if integration is None else integration.name,
     )
 
 
@@ -498,4 +553,6 @@ def exchange_of(entry: JournalEntry) -> Exchange:
         entry.body,
         entry.reason,
         entry.rule,
+        entry.api,
+        api_name(entry.api),
     )

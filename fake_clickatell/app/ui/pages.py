@@ -19,6 +19,7 @@ from ...core.codes import STATUSES
 from ...core.gateway import Gateway
 from ..runtime import Runtime, runtime_of
 from .messages import (
+    API_NAMES,
     InboxQuery,
     build_conversations,
     build_detail,
@@ -84,6 +85,12 @@ def _status_arg() -> int | None:
     return None
 
 
+def _api_arg() -> str:
+    """An API's name (``platform``); anything else: ``""`` (any API)."""
+    raw = request.args.get("api", "")
+    return raw if raw in API_NAMES else ""
+
+
 def _render(template: str, status: int = 200, **context: Any) -> Response:
     return Response(render_template(template, **context), status=status, mimetype="text/html")
 
@@ -92,6 +99,12 @@ def _render(template: str, status: int = 200, **context: Any) -> Response:
 def status_options() -> list[tuple[str, str]]:
     """Every message status as (``004``, its text), for the status filter."""
     return [(f"{code:03d}", status_text(code)) for code in STATUSES]
+
+
+@blueprint.app_template_global()
+def api_options() -> list[tuple[str, str]]:
+    """Every API as (``one``, ``One API``), for the API filters."""
+    return list(API_NAMES.items())
 
 
 @blueprint.app_template_filter("hexdump")
@@ -135,6 +148,7 @@ def inbox() -> Response:
         q=_text_arg("q"),
         status=_status_arg(),
         account=_text_arg("account"),
+        api=_api_arg(),
         page=_page_arg(),
     )
     marks = _runtime().inbound_marks
@@ -184,6 +198,7 @@ def requests() -> Response:
         command=_text_arg("command"),
         status=_text_arg("status"),
         q=_text_arg("q"),
+        api=_api_arg(),
         page=_page_arg(),
     )
     clock, page = _read(lambda gateway: build_requests(gateway, query))

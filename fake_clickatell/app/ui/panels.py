@@ -21,16 +21,19 @@ OUTSIDE = "-"
 @dataclass(frozen=True, slots=True)
 class RequestsQuery:
     """The journal's filters: command (``""``: any; :data:`OUTSIDE`: none reached), HTTP
-    status (``""``: any; ``none``: no reply), and text found in the path, a parameter, the
-    reply, the reason or the rule."""
+    status (``""``: any; ``none``: no reply), API (``""``: any), and text found in the path,
+    a parameter, the reply, the reason or the rule."""
 
     command: str = ""
     status: str = ""
     q: str = ""
+    api: str = ""
     page: int = 1
 
     def keeps(self, entry: JournalEntry) -> bool:
         """True when ``entry`` passes every filter."""
+        if self.api and entry.api != self.api:
+            return False
         if self.command and entry.command != ("" if self.command == OUTSIDE else self.command):
             return False
         if self.status and str(entry.status or "none") != self.status:

@@ -14,13 +14,14 @@ from ..codes import Err
 from ..commands import api_error
 from ..handlers.context import Context
 from ..protocol import REST, Protocol
+from ..push_plans import legacy_status_push
 from ..request import APPLICATION_JSON, ApiRequest
 from ..rules import RequestFacts
 from . import handlers
 from .body import read, recipients_seen
 from .codes import CODES, TEXTS
 from .replies import RestReply, Unrouted, reason, render
-from .routes import resolve
+from .routes import route as route_of
 
 __all__ = ["PROTOCOL", "prepare"]
 
@@ -28,7 +29,7 @@ __all__ = ["PROTOCOL", "prepare"]
 def prepare(request: ApiRequest) -> ApiRequest:
     """Route the request and read its headers, query and body (:mod:`.body`): its command
     is the resource's (``sendmsg``, ...), or its path when it names none."""
-    route = resolve(request.method, request.path)
+    route = route_of(request.method, request.path)
     rest, params = read(route, request.method, request.headers, request.query, request.body)
     # Built directly: dataclasses.replace costs more than the rest of this function.
     return ApiRequest(
@@ -98,5 +99,6 @@ PROTOCOL = Protocol(
     unrouted=_unrouted,
     texts=TEXTS,
     codes=CODES,
+    status_push=legacy_status_push,
     failure=render(api_error(Err.INTERNAL, defaults=TEXTS)),
 )

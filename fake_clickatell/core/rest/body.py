@@ -20,17 +20,15 @@ field's name.
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from ..codes import Err
 from ..commands import InvalidCommand, Params
-from .routes import Route
+from ..json_input import READERS, describe, entry_text, journal_value, parse_document
+from ..routing import Route
 
 #: REST field -> (how its value is read, the HTTP parameter that means the same).
 FIELDS: Mapping[str, tuple[str, str]] = {
@@ -53,11 +51,6 @@ _REST_NAMES = {http: rest for rest, (_, http) in FIELDS.items()}
 #: Fields the query string may carry (the body wins).
 QUERY_FIELDS = frozenset({*FIELDS, "to", "text", "clientMessageId"})
 
-_TRUE = frozenset({"1", "true"})
-_FALSE = frozenset({"0", "false"})
-#: A \u escape of a UTF-16 surrogate: only then can a parsed string hold a lone one.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-
 
 @dataclass(frozen=True, slots=True)
 class RestInput:
@@ -73,44 +66,6 @@ class RestInput:
     unauthorized: str | None
     #: The ``X-Version`` header as sent (``None``: absent).
     version: str | None
-
-
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")
-
-
-#: Made once: ``json.loads`` with an option builds a decoder per call.
-_DECODE = json.JSONDecoder(parse_constant=_reject_constant).decode
-
-
-def parse_document(body: bytes) -> tuple[dict[str, Any], str | None]:
-    """The JSON object a body holds (``{}`` for none), or ``{}`` and why it is malformed."""
-    if not body.strip():
-        return {}, None
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return {}, f"the body is not UTF-8 ({error.reason} at byte {error.start})"
-    try:
-        value = _DECODE(text)
-    except RecursionError:
-        return {}, "the body is not JSON: nested too deep"
-    except ValueError as error:
-        return {}, f"the body is not JSON: {error}"
-    if not isinstance(value, dict):
-        return {}, f"the body is JSON {describe(value)}, not an object"
-    if _SURROGATE_ESCAPE.search(text):
-        try:
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            return {}, "the body is not JSON text: a string holds a lone UTF-16 surrogate"
-    return value, None
-
-
-def describe(value: object) -> str:
-    """A JSON value as a reason quotes it: compact, cut when long."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def bearer_token(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
@@ -162,91 +117,6 @@ def read(
     return given, Params(shown.items())
 
 
-def journal_value(value: object) -> str:
-    """A field as the journal and rules see it: a string as it is, a list of numbers
-    comma-separated (as ``to`` is in the HTTP API), anything else as compact JSON."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and all(
-        isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool))
-        for item in value
-    ):
-        return ",".join(map(str, value))
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-# -- values -> the HTTP API's parameters -----------------------------------------------------
-
-
-def _string(name: str, value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    expected = f"{name}: expected a string, got {describe(value)}"
-    raise InvalidCommand(Err.INVALID_PARAMETERS, expected)
-
-
-def _integer(name: str, value: object) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        return value  # checked as the HTTP parameter is: digits in range
-    raise InvalidCommand(
-        Err.INVALID_PARAMETERS, f"{name}: expected a whole number, got {describe(value)}"
-    )
-
-
-def _number(name: str, value: object) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    expected = f"{name}: expected a number, got {describe(value)}"
-    raise InvalidCommand(Err.INVALID_PARAMETERS, expected)
-
-
-def _flag(name: str, value: object) -> str:
-    text = str(value).lower() if isinstance(value, str | bool | int) else None
-    if text in _TRUE:
-        return "1"
-    if text in _FALSE:
-        return "0"
-    raise InvalidCommand(
-        Err.INVALID_PARAMETERS,
-        f"{name}: expected true, false, 0 or 1 (or one of them as a string), got {describe(value)}",
-    )
-
-
-def _time(name: str, value: object) -> str:
-    """Unix seconds (a number or digits), or ISO 8601 with ``Z``, ``+hh:mm`` or ``+hhmm``."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    if isinstance(value, str):
-        if value.isascii() and value.isdigit():
-            return value
-        try:
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is not None and "T" in value:
-                return str(max(0, int(parsed.timestamp())))
-        except (ValueError, OverflowError):  # not ISO 8601, or past year 9999 in UTC
-            pass
-    raise InvalidCommand(
-        Err.INVALID_DELIVERY_TIME,
-        f"{name}: expected unix seconds or an ISO 8601 time with Z or an offset"
-        f" (2015-01-01T13:00:00Z), got {describe(value)}",
-    )
-
-
-_READERS: Mapping[str, Callable[[str, object], str]] = {
-    "string": _string,
-    "integer": _integer,
-    "number": _number,
-    "flag": _flag,
-    "time": _time,
-}
-
-
 def option_params(fields: Mapping[str, Any]) -> Params:
     """The message options of a send as the HTTP API's parameters (:class:`InvalidCommand`
     for a value of the wrong kind); ``null`` is an absent field."""
@@ -254,7 +124,7 @@ def option_params(fields: Mapping[str, Any]) -> Params:
     for name, (kind, http_name) in FIELDS.items():
         value = fields.get(name)
         if value is not None:
-            pairs.append((http_name, _READERS[kind](name, value)))
+            pairs.append((http_name, READERS[kind](name, value)))
     return Params(pairs)
 
 
@@ -273,17 +143,9 @@ def recipients(value: object) -> list[str]:
         raise InvalidCommand(Err.INVALID_PARAMETERS, f"to: {given}")
     if not value:
         raise InvalidCommand(Err.INVALID_PARAMETERS, "to: an empty array (no recipient)")
-    return [_entry(item) for item in value]
+    return [entry_text(item) for item in value]
 
 
 def recipients_seen(value: object) -> list[str]:
     """The ``to`` entries scenario rules see (none when ``to`` is not a list)."""
-    return [_entry(item) for item in value] if isinstance(value, list) else []
-
-
-def _entry(item: object) -> str:
-    if isinstance(item, str):
-        return item
-    if isinstance(item, int) and not isinstance(item, bool):
-        return str(item)
-    return json.dumps(item, separators=(",", ":"), ensure_ascii=False)
+    return [entry_text(item) for item in value] if isinstance(value, list) else []

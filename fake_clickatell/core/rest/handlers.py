@@ -27,11 +27,12 @@ from ..commands import (
 )
 from ..grammar import ApiError, Balance, MessageStatus, MultiRecipient
 from ..handlers.context import Context
+from ..json_input import describe
 from ..lifecycle import Message
 from ..protocol import REST
 from ..request import ApiRequest
 from ..rules import Decision
-from .body import RestInput, describe, in_rest_words, option_params, recipients
+from .body import RestInput, in_rest_words, option_params, recipients
 from .codes import DATA_MALFORMED
 from .replies import MessageReport, RestReply, RouteReport
 
