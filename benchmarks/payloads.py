@@ -7,11 +7,12 @@ headers), so the comparisons measure the work behind the reply, not its size.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from fake_clickatell import Scenario
-from fake_clickatell.core.accounts import open_key
+from fake_clickatell.core.accounts import AccountKey, open_key
 from fake_clickatell.core.grammar import Accepted, MultiRecipient, RecipientAccepted, render
 
 #: Open mode with credit for any run: every benchmarked sendmsg must be *accepted*.
@@ -64,8 +65,53 @@ def rest_send_body(count: int = 1) -> bytes:
     return json.dumps({"text": TEXT, "to": recipients(count)}).encode()
 
 
-def rest_send_script(count: int = 1) -> str:
-    """A wrk Lua script that POSTs the REST send with its headers on every request."""
-    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(rest_send_body(count).decode())}"]
-    lines += [f'wrk.headers["{name}"] = "{value}"' for name, value in REST_HEADERS.items()]
-    return "\n".join(lines) + "\n"
+@dataclass(frozen=True, slots=True)
+class JsonSend:
+    """One JSON API's send of the same text to one recipient, as wrk POSTs it each time; open
+    mode makes the credential's account on first use."""
+
+    api: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    #: The account open mode makes for the credential (its balance counts what was accepted).
+    account: AccountKey
+
+    def accepted(self, status: int, body: bytes) -> bool:
+        """True when ``body`` is this API's reply accepting the one message."""
+        reply = json.loads(body)
+        if self.api == "rest":
+            return status == 202 and reply["data"]["message"][0]["accepted"] is True
+        return status == 202 and reply["messages"][0]["accepted"] is True
+
+    def script(self) -> str:
+        """A wrk Lua script that POSTs this send with its headers on every request."""
+        lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(self.body.decode())}"]
+        lines += [f'wrk.headers["{name}"] = "{value}"' for name, value in self.headers.items()]
+        return "\n".join(lines) + "\n"
+
+
+#: Keys in the format Clickatell's portal shows (22 base64url characters and ``==``).
+PLATFORM_KEY = "Vq3bN0xXSvK2cHj8e6TgRw=="
+ONE_API_KEY = "pL9kT2mQRj6WfXb1nA7yCg=="
+
+#: The JSON sends the benchmarks compare with sendmsg, by the server name's suffix.
+JSON_SENDS = {
+    "rest": JsonSend("rest", REST_SEND_PATH, REST_HEADERS, rest_send_body(), REST_ACCOUNT),
+    "platform": JsonSend(
+        "platform",
+        "/messages",
+        {"Authorization": PLATFORM_KEY, "Content-Type": "application/json"},
+        json.dumps({"content": TEXT, "to": recipients(1)}).encode(),
+        open_key("platform", PLATFORM_KEY),
+    ),
+    "one": JsonSend(
+        "one",
+        "/v1/message",
+        {"Authorization": ONE_API_KEY, "Content-Type": "application/json"},
+        json.dumps(
+            {"messages": [{"channel": "sms", "to": recipients(1)[0], "content": TEXT}]}
+        ).encode(),
+        open_key("one", ONE_API_KEY),
+    ),
+}
