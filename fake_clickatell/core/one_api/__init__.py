@@ -34,19 +34,7 @@ def prepare(request: ApiRequest) -> ApiRequest:
     resource's (``sendmsg``, ...), or its path when it names none."""
     route = route_of(request.method, request.path)
     one, params = read(route, request.method, request.headers, request.query, request.body)
-    return ApiRequest(
-        command=route.command or request.path,
-        params=params,
-        method=request.method,
-        path=request.path,
-        client_ip=request.client_ip,
-        oversized=request.oversized,
-        api=request.api,
-        headers=request.headers,
-        body=request.body,
-        query=request.query,
-        data=one,
-    )
+    return request.routed(route.command or request.path, params, one)
 
 
 def _facts(gateway: Context, request: ApiRequest, now: float) -> RequestFacts:

@@ -37,19 +37,7 @@ def prepare(request: ApiRequest) -> ApiRequest:
     resource's (``sendmsg``, ...), or its path when it names none."""
     route = route_of(request.method, request.path)
     platform, params = read(route, request.method, request.headers, request.query, request.body)
-    return ApiRequest(
-        command=route.command or request.path,
-        params=params,
-        method=request.method,
-        path=request.path,
-        client_ip=request.client_ip,
-        oversized=request.oversized,
-        api=request.api,
-        headers=request.headers,
-        body=request.body,
-        query=request.query,
-        data=platform,
-    )
+    return request.routed(route.command or request.path, params, platform)
 
 
 def _facts(gateway: Context, request: ApiRequest, now: float) -> RequestFacts:

@@ -31,20 +31,7 @@ def prepare(request: ApiRequest) -> ApiRequest:
     is the resource's (``sendmsg``, ...), or its path when it names none."""
     route = route_of(request.method, request.path)
     rest, params = read(route, request.method, request.headers, request.query, request.body)
-    # Built directly: dataclasses.replace costs more than the rest of this function.
-    return ApiRequest(
-        command=route.command or request.path,
-        params=params,
-        method=request.method,
-        path=request.path,
-        client_ip=request.client_ip,
-        oversized=request.oversized,
-        api=request.api,
-        headers=request.headers,
-        body=request.body,
-        query=request.query,
-        data=rest,
-    )
+    return request.routed(route.command or request.path, params, rest)
 
 
 def _facts(gateway: Context, request: ApiRequest, now: float) -> RequestFacts:
