@@ -24,9 +24,10 @@ from .platform_calls import (
     document_of,
     fields_of,
     recipients,
+    send_results,
 )
 from .rest_calls import RestCall
-from .results import OneApiStatus, Rejected, SendResult, Sent
+from .results import OneApiStatus, SendResult
 
 #: HTTP statuses the One API answers with (any other: no reply of the API).
 API_STATUSES = frozenset({200, 202, 207, 400, 401, 402, 404, 500, 503})
@@ -62,25 +63,16 @@ def _checked(status: int, body: str) -> dict[str, Any]:
     return document
 
 
+def _refusal(entry: dict[str, Any]) -> tuple[object, str]:
+    error = entry.get("error")
+    if not isinstance(error, dict):
+        return None, ""
+    return error.get("code"), str(error.get("description", ""))
+
+
 def parse_send(status: int, body: str) -> tuple[SendResult, ...]:
     """One :class:`Sent` or :class:`Rejected` per message, in order."""
-    entries = _checked(status, body).get("messages")
-    if not isinstance(entries, list) or not entries:
-        raise ParseError(body, "no message entries")
-    results: list[SendResult] = []
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("to"), str):
-            raise ParseError(body, "an entry without a recipient")
-        to = entry["to"]
-        if entry.get("accepted") is True and isinstance(entry.get("apiMessageId"), str):
-            results.append(Sent(entry["apiMessageId"], to))
-            continue
-        error = entry.get("error")
-        code = error.get("code") if isinstance(error, dict) else None
-        if not isinstance(code, int) or isinstance(code, bool) or not isinstance(error, dict):
-            raise ParseError(body, "a refused entry without an error code")
-        results.append(Rejected(code, str(error.get("description", "")), to, "one"))
-    return tuple(results)
+    return send_results(body, _checked(status, body), _refusal, "one")
 
 
 def status_parser(apimsgid: str) -> Callable[[int, str], OneApiStatus]:

@@ -15,7 +15,7 @@ with 200); a body that is not the API's JSON raises :class:`~.errors.ParseError`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypedDict
@@ -130,9 +130,16 @@ def _checked(status: int, body: str) -> dict[str, Any]:
     return document
 
 
-def parse_send(status: int, body: str) -> tuple[SendResult, ...]:
-    """One :class:`Sent` or :class:`Rejected` per recipient, in order."""
-    entries = _checked(status, body).get("messages")
+def send_results(
+    body: str,
+    document: dict[str, Any],
+    refusal: Callable[[dict[str, Any]], tuple[object, str]],
+    api: str,
+) -> tuple[SendResult, ...]:
+    """The ``messages`` entries of a send reply of ``api`` (the Platform's or the One API's):
+    a :class:`Sent` for each accepted one, else a :class:`Rejected` with the code and text
+    ``refusal`` reads from the entry."""
+    entries = document.get("messages")
     if not isinstance(entries, list) or not entries:
         raise ParseError(body, "no message entries")
     results: list[SendResult] = []
@@ -143,11 +150,20 @@ def parse_send(status: int, body: str) -> tuple[SendResult, ...]:
         if entry.get("accepted") is True and isinstance(entry.get("apiMessageId"), str):
             results.append(Sent(entry["apiMessageId"], to))
             continue
-        code = entry.get("errorCode")
+        code, text = refusal(entry)
         if not isinstance(code, int) or isinstance(code, bool):
             raise ParseError(body, "a refused entry without an error code")
-        results.append(Rejected(code, str(entry.get("error") or ""), to, "platform"))
+        results.append(Rejected(code, text, to, api))
     return tuple(results)
+
+
+def _refusal(entry: dict[str, Any]) -> tuple[object, str]:
+    return entry.get("errorCode"), str(entry.get("error") or "")
+
+
+def parse_send(status: int, body: str) -> tuple[SendResult, ...]:
+    """One :class:`Sent` or :class:`Rejected` per recipient, in order."""
+    return send_results(body, _checked(status, body), _refusal, "platform")
 
 
 def parse_status(status: int, body: str) -> Status:
