@@ -654,7 +654,7 @@ __all__ += [
 # options as JSON values or strings; valid, or with exactly one thing wrong and the error the
 # fake answers it with.
 
-_PLATFORM_CHARSETS = ("UTF-8", "utf-8", "ASCII", "UCS2-BE", "Windows-1252")
+_PLATFORM_CHARSETS = ("UTF-8", "ASCII", "UCS2-BE", "Windows-1252")
 
 
 def written_msisdns() -> st.SearchStrategy[str]:
@@ -709,6 +709,7 @@ _PLATFORM_MISTAKES: tuple[tuple[dict[str, object], tuple[int, int]], ...] = (
     ({"content": ""}, (400, 100)),
     ({"content": 42}, (400, 23)),
     ({"charset": "EBCDIC"}, (400, 40)),
+    ({"charset": "utf-8"}, (400, 40)),
     ({"validityPeriod": 0}, (400, 23)),
     ({"binary": "maybe"}, (400, 23)),
     ({"scheduledDeliveryTime": "soon"}, (400, 23)),
@@ -754,6 +755,7 @@ _ONE_API_MISTAKES: tuple[tuple[dict[str, object], int], ...] = (
     ({"content": None}, 23),
     ({"content": ""}, 23),
     ({"charset": "EBCDIC"}, 40),
+    ({"charset": "utf-8"}, 40),
     ({"validityPeriod": "forever"}, 23),
     ({"content": "x" * (153 * MAX_CONCAT + 1)}, 100),
 )

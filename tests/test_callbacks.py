@@ -410,7 +410,7 @@ def test_mo_admin_errors():
             ({"text": "\ud800"}, "text: not valid text (a lone surrogate)"),
             (
                 {"to": "27999000001", "colour": "red"},
-                "unknown keys: colour (known: to, from, text, api_id, user)",
+                "unknown keys: colour (known: to, from, text, api_id, user, network)",
             ),
         ]:
             reply = client.post("/__admin/mo", json=payload)

@@ -75,8 +75,9 @@ def send_one(client: FlaskClient, **fields: Any) -> str:
     return apimsgid
 
 
-def inject(client: FlaskClient, text: str, sender: str = "27999000001") -> list[str]:
-    reply = client.post("/__admin/mo", json={"to": "27990000000", "from": sender, "text": text})
+def inject(client: FlaskClient, text: str, sender: str = "27999000001", **more: str) -> list[str]:
+    payload = {"to": "27990000000", "from": sender, "text": text, **more}
+    reply = client.post("/__admin/mo", json=payload)
     assert reply.status_code == 200, reply.get_data(as_text=True)
     ids: list[str] = reply.get_json()["moMsgIds"]
     return ids
@@ -246,13 +247,33 @@ def test_one_api_status_callbacks_are_message_status_updates():
 # -- replies (inbound messages) ------------------------------------------------------------------
 
 
-def platform_reply(message_id: str, reply_id: str, text: str, charset: str = "UTF-8") -> str:
+def platform_reply(
+    message_id: str, reply_id: str, text: str, charset: str = "UTF-8", network: str = ""
+) -> str:
     return (
         f'{{"integrationId":"{INTEGRATION_ID}","integrationName":"{NAME}",'
         f'"messageId":"{message_id}","replyMessageId":"{reply_id}","apiKey":"{PLATFORM_KEY}",'
         f'"fromNumber":"27999000001","toNumber":"27990000000","timestamp":{T0_MS},'
-        f'"text":"{text}","charset":"{charset}","udh":"","network":"","keyword":""}}'
+        f'"text":"{text}","charset":"{charset}","udh":"","network":"{network}","keyword":""}}'
     )
+
+
+def test_a_reply_carries_the_network_the_injection_names():
+    with Receiver() as receiver:
+        _, client = fake_with(platform(receiver, reply={}))
+        (reply_id,) = inject(client, "yes", network="65510")
+        flush(client)
+        inbound = client.get("/__admin/mo").get_json()["inbound"]
+    assert [r.body.decode() for r in receiver.requests] == [
+        platform_reply(reply_id, reply_id, "yes", network="65510")
+    ]
+    assert [(part["moMsgId"], part["network"]) for part in inbound] == [(reply_id, "65510")]
+    with Receiver() as receiver:
+        _, client = fake_with(one(receiver, reply={}))
+        inject(client, "yes", network="65510")
+        flush(client)
+    (request,) = receiver.requests
+    assert json.loads(request.body)["event"]["moText"][0]["sms"] == {"network": "65510"}
 
 
 def test_a_platform_reply_names_the_message_it_answers():

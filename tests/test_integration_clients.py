@@ -256,7 +256,7 @@ _OPTIONS = st.fixed_dictionaries(
     optional={
         "client_message_id": st.text(min_size=1, max_size=40),
         "validity_period": st.integers(1, 1440),
-        "charset": st.sampled_from(["UTF-8", "ascii", "UCS2-BE", "Windows-1252"]),
+        "charset": st.sampled_from(["UTF-8", "ASCII", "UCS2-BE", "Windows-1252"]),
         "scheduled_delivery_time": st.integers(int(T0) + 60, int(T0) + 86_400),
     },
 )

@@ -237,6 +237,22 @@ def test_message_options_are_checked_per_message(fake: Harness):
     )
 
 
+def test_a_user_data_header_goes_with_a_text_message_too(fake: Harness):
+    status, body = one_send(
+        fake,
+        sms(binary=False, userDataHeader="0605040B8423F0"),
+        sms(binary=False, userDataHeader="060504"),
+    )
+    first, _ = one_ids(body)
+    assert status == 207
+    assert body == one_sent(
+        one_accepted("27999000001", str(first)),
+        one_rejected("27999000001", 23, "Invalid or missing parameter: userDataHeader ."),
+    )
+    (message,) = fake.messages()
+    assert (message["text"], message["udh"], message["coding"]) == ("Hi", "0605040b8423f0", "gsm7")
+
+
 # -- status and balance ----------------------------------------------------------------------------
 
 

@@ -130,6 +130,14 @@ def test_a_leading_zero_takes_the_accounts_dial_prefix(make_fake: MakeFake):
             refused(40, "Character set is not supported: EBCDIC"),
         ),
         (
+            {"to": ["27999000001"], "content": "x", "charset": "utf-8"},
+            refused(40, "Character set is not supported: utf-8"),
+        ),
+        (
+            {"to": ["27999000001"], "content": "x", "charset": ""},
+            refused(40, "Character set is not supported: "),
+        ),
+        (
             {"to": ["27999000001"], "content": "x", "scheduledDeliveryTime": "soon"},
             refused(23, "Invalid or missing parameter: scheduledDeliveryTime ."),
         ),
@@ -154,7 +162,12 @@ def test_a_leading_zero_takes_the_accounts_dial_prefix(make_fake: MakeFake):
             refused(23, "Invalid or missing parameter: from ."),
         ),
         (
+            # Its first octet says 5 octets follow; 2 do.
             {"to": ["27999000001"], "content": "x", "userDataHeader": "050003"},
+            refused(23, "Invalid or missing parameter: userDataHeader ."),
+        ),
+        (
+            {"to": ["27999000001"], "content": "x", "userDataHeader": "0G"},
             refused(23, "Invalid or missing parameter: userDataHeader ."),
         ),
         (
@@ -197,10 +210,10 @@ def test_35_parts_are_allowed_and_charged(fake: Harness):
     (message,) = fake.messages()
     assert (message["parts"], message["charge"], message["coding"]) == (35, "35", "gsm7")
     unicode = "Привет" * 12  # 72 UCS-2 units: 2 parts
-    platform_send(fake, {"content": unicode, "to": ["27999000001"], "charset": "ucs2-be"})
+    platform_send(fake, {"content": unicode, "to": ["27999000001"], "charset": "UCS2-BE"})
     message = fake.messages()[1]
     assert (message["parts"], message["coding"], message["text"]) == (2, "ucs2", unicode)
-    assert message["options"]["charset"] == "ucs2-be"  # recorded as given
+    assert message["options"]["charset"] == "UCS2-BE"  # recorded, not used to decode
 
 
 def test_too_many_recipients_is_153(make_fake: MakeFake):
@@ -213,6 +226,30 @@ def test_too_many_recipients_is_153(make_fake: MakeFake):
         400,
         refused(153, "Too many MSISDNs"),
     )
+
+
+def test_clickatells_documented_request_is_accepted_with_its_text_and_udh(fake: Harness):
+    # The request body of Clickatell's API reference, as it stands (a UDH with binary false).
+    body = (
+        b'{"content":"string","to":["+380976543211","380976543212"],"from":"380671234567",'
+        b'"binary":false,"clientMessageId":"uuid",'
+        b'"scheduledDeliveryTime":"2017-02-27T14:30:00+0200","userDataHeader":"0605040B8423F0",'
+        b'"validityPeriod":1,"charset":"UTF-8"}'
+    )
+    status, reply = platform_send(fake, body)
+    assert status == 202
+    assert [entry["to"] for entry in json.loads(reply)["messages"]] == [
+        "380976543211",
+        "380976543212",
+    ]
+    first, second = fake.messages()
+    assert (first["text"], first["coding"], first["udh"], first["data"]) == (
+        "string",
+        "gsm7",
+        "0605040b8423f0",
+        None,
+    )
+    assert (second["climsgid"], second["from"], second["parts"]) == ("uuid", "380671234567", 1)
 
 
 def test_binary_content_is_hex_after_the_udh(fake: Harness):

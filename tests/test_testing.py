@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import threading
 import time
@@ -538,6 +539,24 @@ def test_pushes_and_send_mo(handle: FakeClickatell):
         with pytest.raises(ValueError, match="not one of the account's numbers"):
             handle.send_mo("hi", sender="27831234567", to="27999000002", api_id="1")
     assert [r.path for r in receiver.requests] == ["/cb", "/cb", "/mo"]
+
+
+def test_send_mo_names_the_network_an_integrations_reply_callback_carries(
+    handle: FakeClickatell,
+):
+    with Receiver() as receiver:
+        integration = {
+            "api": "platform",
+            "api_key": "K",
+            "numbers": [PHONE],
+            "reply_callback": {"url": receiver.url + "/reply"},
+        }
+        handle.load_scenario({**FROZEN, "accounts": [{"integrations": [integration]}]})
+        (mo_id,) = handle.send_mo("yes", sender="27831234567", to=PHONE, network="65510")
+        (push,) = handle.pushes()
+        assert (push.kind, push.api, push.mo_msg_id) == ("mo", "platform", mo_id)
+    (request,) = receiver.requests
+    assert json.loads(request.body)["network"] == "65510"
 
 
 def test_a_rule_name_with_a_slash_can_be_switched(handle: FakeClickatell):

@@ -299,7 +299,7 @@ def _admin_flush_callbacks() -> Response:
     return _json({"flushed": flushed, **runtime.pushes(offset, limit)})
 
 
-_MO_KEYS = ("to", "from", "text", "api_id", "user")
+_MO_KEYS = ("to", "from", "text", "api_id", "user", "network")
 
 
 def _admin_mo() -> Response:
@@ -320,6 +320,7 @@ def _admin_mo() -> Response:
             text=values["text"] or "",
             api_id=values["api_id"],
             user=values["user"],
+            network=values["network"] or "",
         )
     except InboundError as error:
         raise _Invalid(str(error)) from None

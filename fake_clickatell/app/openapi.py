@@ -168,6 +168,7 @@ SCHEMAS: dict[str, Any] = {
             "text": {"type": "string"},
             "charset": {"enum": ["ISO-8859-1", "UTF-16BE"]},
             "udh": {"type": "string"},
+            "network": {"type": "string"},
         }
     ),
     "Rule": _object(
@@ -267,7 +268,7 @@ def document() -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {
             key: {"type": "string", "minLength": 1}
-            for key in ("to", "from", "text", "api_id", "user")
+            for key in ("to", "from", "text", "api_id", "user", "network")
         },
     }
     paths: dict[str, Any] = {

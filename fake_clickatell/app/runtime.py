@@ -195,10 +195,13 @@ class Runtime:
         text: str,
         api_id: str | None = None,
         user: str | None = None,
+        network: str = "",
     ) -> list[str]:
         """An inbound SMS (``InboundError`` when the fake cannot take it); its moMsgIds."""
         with self.lock:
-            ids = self.gateway.inject_mo(to=to, sender=sender, text=text, api_id=api_id, user=user)
+            ids = self.gateway.inject_mo(
+                to=to, sender=sender, text=text, api_id=api_id, user=user, network=network
+            )
             if ids:
                 self.inbound_marks[ids[0]] = len(self.gateway.messages)
             self._wake_pushes()

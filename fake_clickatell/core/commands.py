@@ -384,7 +384,7 @@ def _parse_sender(params: Params) -> str | None:
     )
 
 
-def _parse_udh(params: Params) -> str | None:
+def parse_udh(params: Params) -> str | None:
     udh = params.present("udh")
     if udh is None:
         return None
@@ -404,7 +404,7 @@ def _parse_udh(params: Params) -> str | None:
 def parse_body(params: Params, options: MessageOptions) -> MessageBody:
     """The body of a message from ``udh``/``data`` (8-bit) or ``text``, checked
     (:class:`InvalidCommand` otherwise)."""
-    udh = _parse_udh(params)
+    udh = parse_udh(params)
     data = params.present("data")
     if data is not None and (len(data) % 2 or not is_hex(data)):
         raise InvalidCommand(

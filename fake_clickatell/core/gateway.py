@@ -252,9 +252,11 @@ class Gateway:
         text: str,
         api_id: str | None = None,
         user: str | None = None,
+        network: str = "",
     ) -> list[str]:
         """An inbound SMS from ``sender`` to the account number ``to``: push it, part by part,
-        to the account's MO URL; a STOP opts ``sender`` out. Returns the parts' moMsgIds.
+        to the account's MO URL (from ``network``, for the reply callbacks that name it); a STOP
+        opts ``sender`` out. Returns the parts' moMsgIds.
 
         Raises :class:`InboundError` when no account owns ``to`` or it has nowhere to push.
         """
@@ -287,17 +289,20 @@ class Gateway:
         for sequence, part_text in enumerate(parts, start=1):
             udh = concat_udh(self._mo_reference, len(parts), sequence) if len(parts) > 1 else ""
             part = MoPart(
-                account.api_id, self.ids.new_id(), sender, to, now, part_text, charset, udh
+                account.api_id,
+                self.ids.new_id(),
+                sender,
+                to,
+                now,
+                part_text,
+                charset,
+                udh,
+                network,
             )
             ids.append(part.mo_msg_id)
             self.inbound.append(part)
             if integration is not None:
-                reply_push = PROTOCOLS[integration.api].reply_push
-                plan = (
-                    None if reply_push is None else reply_push(account, integration, part, related)
-                )
-                if plan is not None:
-                    self._push(plan, account, now)
+                self._reply(account, integration, part, related)
             elif mo is not None and mo.target is not None:
                 self.outbox.add(
                     kind="mo",

@@ -170,6 +170,9 @@ class MoPart:
     text: str
     charset: str  # "ISO-8859-1" or "UTF-16BE"
     udh: str = ""
+    #: The id of the handset's network, as the Platform's and the One API's reply callbacks
+    #: carry it (``""``: not given).
+    network: str = ""
 
     def text_bytes(self) -> bytes:
         """The text in its charset: what HTTP pushes percent-encode."""
@@ -200,6 +203,7 @@ class MoPart:
             "text": self.text,
             "charset": self.charset,
             "udh": self.udh,
+            "network": self.network,
         }
 
     def xml(self) -> str:

@@ -353,12 +353,15 @@ class FakeClickatell:
         to: str,
         api_id: str | None = None,
         user: str | None = None,
+        network: str | None = None,
     ) -> list[str]:
         """Inject an inbound SMS from handset ``sender`` to the account number ``to``.
 
-        It is pushed to the account's MO URL (a long text as several parts); a STOP opts the
-        sender out. Returns the parts' moMsgIds. The account is the one owning ``to``; in open
-        mode (no accounts declared) it is the default account unless ``api_id``/``user`` say.
+        It is pushed to the account's MO URL (a long text as several parts), or to the reply
+        URL of the integration whose number ``to`` is (with ``network``, the handset network's
+        id those callbacks carry); a STOP opts the sender out. Returns the parts' moMsgIds.
+        The account is the one owning ``to``; in open mode (no accounts declared) it is the
+        default account unless ``api_id``/``user`` say.
         """
         if api_id is None and not self.scenario.accounts:
             api_id, user = self.api_id, user or self.user
@@ -367,6 +370,8 @@ class FakeClickatell:
             payload["api_id"] = api_id
         if user is not None:
             payload["user"] = user
+        if network is not None:
+            payload["network"] = network
         return self._backend.send_mo(payload)
 
     # -- assertions ------------------------------------------------------------------------------

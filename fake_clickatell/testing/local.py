@@ -78,6 +78,7 @@ class RuntimeBackend:
             text=payload["text"],
             api_id=payload.get("api_id"),
             user=payload.get("user"),
+            network=payload.get("network", ""),
         )
 
     def close(self) -> None:

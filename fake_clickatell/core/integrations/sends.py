@@ -10,14 +10,16 @@ field; 40 for a charset) or the legacy code each API numbers its own way (107 em
 
 Choices where Clickatell says nothing: ``from`` is any text (no sender-id rules) unless the
 integration is two-way (:func:`two_way_refusal`); ``clientMessageId`` any text;
-``userDataHeader`` goes with ``binary`` (whose ``content`` is then hex octets), as in the legacy
-REST API; ``charset`` is recorded, never used to decode (a JSON string is text already, and the
-HTTP integration's ``content`` is UTF-8).
+with ``binary``, ``content`` is hex octets after the ``userDataHeader``; without, a
+``userDataHeader`` is checked and kept with the text (the parts counted as without it);
+``charset`` is recorded, never used to decode (a JSON string is text already, and the HTTP
+integration's ``content`` is UTF-8).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..codes import Err
@@ -31,6 +33,7 @@ from ..commands import (
     Params,
     literal_text_body,
     parse_body,
+    parse_udh,
 )
 from ..json_input import describe, read_flag, read_integer, read_string, read_time
 from ..scenario_model import Integration
@@ -44,9 +47,9 @@ UNSUPPORTED_CHARSET = 40
 FROM_MISSING = 44
 FROM_NOT_RELATED = 45
 
-#: The charsets a send may name (case-insensitive); the default is UTF-8.
+#: The charsets a send may name, spelt as Clickatell's reference lists them (another spelling,
+#: or an empty one, is 40); the default is UTF-8.
 CHARSETS = ("UTF-8", "ASCII", "UCS2-BE", "Windows-1252")
-_CHARSETS = frozenset(name.upper() for name in CHARSETS)
 
 
 class FieldError(Exception):
@@ -108,8 +111,9 @@ def _release_at(fields: Mapping[str, Any], now: float) -> float | None:
 
 
 def _charset(fields: Mapping[str, Any]) -> str | None:
-    charset = _text(fields, "charset")
-    if charset is not None and charset.upper() not in _CHARSETS:
+    value = fields.get("charset")
+    charset = None if value is None else _read("charset", value, read_string)
+    if charset is not None and charset not in CHARSETS:
         raise FieldError(
             UNSUPPORTED_CHARSET,
             f"charset: {describe(charset)} is not one of {', '.join(CHARSETS)}",
@@ -167,13 +171,17 @@ def message_body(fields: Mapping[str, Any], options: MessageOptions) -> MessageB
     try:
         if options.binary:
             data = _read("content", content, read_string)
-            header = _read("userDataHeader", udh, read_string) if udh is not None else ""
-            return parse_body(Params([("udh", header), ("data", data)]), options)
+            given = _read("userDataHeader", udh, read_string) if udh is not None else ""
+            return parse_body(Params([("udh", given), ("data", data)]), options)
+        header = None
         if udh is not None:
-            raise parameter_error("userDataHeader", "goes with binary (an 8-bit message)")
+            # Checked as the legacy udh is; a text message keeps it (Clickatell's own example
+            # sends one with binary false), its parts counted as without it.
+            header = parse_udh(Params([("udh", _read("userDataHeader", udh, read_string))]))
         if not isinstance(content, str):
             raise parameter_error("content", f"expected a string, got {describe(content)}")
-        return literal_text_body(content, options)
+        body = literal_text_body(content, options)
+        return body if header is None else replace(body, udh=header)
     except InvalidCommand as error:
         name = _BODY_FIELDS.get(error.code)
         if name is not None:

@@ -5,7 +5,7 @@ Status (rule 36): ``{"integrationId":…,"integrationName":…,"event":{"message
 "statusCode":…}]}}``, one update per POST, for every status a message reaches (the hook's
 ``statuses`` filter, if any). Inbound (B §4.7): the ``moText`` event, with ``relatedMessageId``
 and ``relatedClientMessageId`` naming the message it answers (``null``: none the fake can tell)
-and ``"sms":{"network":""}`` (the fake has no network).
+and ``"sms":{"network":…}``: the network ``POST /__admin/mo`` named, ``""`` when none.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def reply_push(
         "timestamp": epoch_ms(part.timestamp),
         "content": part.text,
         "charset": "UTF-8",
-        "sms": {"network": ""},
+        "sms": {"network": part.network},
     }
     subject = {
         "api": ONE,

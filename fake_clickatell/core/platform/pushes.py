@@ -102,7 +102,7 @@ def reply_push(
         ("text", text),
         ("charset", charset),
         ("udh", part.udh),
-        ("network", ""),
+        ("network", part.network),
         ("keyword", ""),
     ]
     subject = {
