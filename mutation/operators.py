@@ -6,9 +6,10 @@ tables: the GSM-7 alphabet, the charset aliases, the part capacities), which is 
 exists rather than a tool that mutates only inside functions.
 
 Not mutated, because a change there is no change of behaviour or is covered elsewhere:
-docstrings and other bare string statements, annotations (strings at run time under
-``from __future__ import annotations``), decorators, ``__slots__`` and ``__all__``, and every
-statement on a line marked ``pragma: no cover``.
+docstrings and other bare string statements, a bare ``...``, the classes that subclass
+``typing.Protocol`` (shapes for the type checker: their bodies never run), annotations (strings
+at run time under ``from __future__ import annotations``), decorators, ``__slots__`` and
+``__all__``, and every statement on a line marked ``pragma: no cover``.
 
 A mutant's key is ``module:scope:kind:n``: the scope is the enclosing function or class
 (``Timeline.start``), or the name assigned at module level (``CHARSETS``); ``n`` counts that
@@ -141,7 +142,7 @@ class _Walker(ast.NodeTransformer):
     def _body(self, body: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
         for stmt in body:
-            if self._skipped(stmt) or _is_bare_string(stmt) or _declares(stmt):
+            if self._skipped(stmt) or _is_inert(stmt) or _declares(stmt):
                 out.append(stmt)
                 continue
             new = self.visit(stmt)
@@ -181,6 +182,8 @@ class _Walker(ast.NodeTransformer):
         return self._function(node)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        if any(_names_protocol(base) for base in node.bases):
+            return node  # a typing.Protocol declares shapes: none of its bodies ever runs
         self._scopes.append(node.name)
         outer, self._in_function = self._in_function, 0
         node.bases = [self.visit(base) for base in node.bases]
@@ -290,11 +293,21 @@ class _Walker(ast.NodeTransformer):
         return node
 
 
-def _is_bare_string(stmt: ast.stmt) -> bool:
+def _is_inert(stmt: ast.stmt) -> bool:
+    """A docstring or other bare string, or a bare ``...``: deleting it changes nothing."""
     return (
         isinstance(stmt, ast.Expr)
         and isinstance(stmt.value, ast.Constant)
-        and isinstance(stmt.value.value, str)
+        and (isinstance(stmt.value.value, str) or stmt.value.value is Ellipsis)
+    )
+
+
+def _names_protocol(base: ast.expr) -> bool:
+    """``Protocol``, ``typing.Protocol`` or ``Protocol[T]`` as a class's base."""
+    if isinstance(base, ast.Subscript):
+        base = base.value
+    return (isinstance(base, ast.Name) and base.id == "Protocol") or (
+        isinstance(base, ast.Attribute) and base.attr == "Protocol"
     )
 
 
