@@ -77,6 +77,16 @@ def test_every_refusal_carries_its_reason(code: str, target: str, reason: str):
     assert re.search(reason, entry["reason"]), entry["reason"]
 
 
+def test_an_unknown_command_names_every_command_of_its_prefix():
+    app = create_app(STRICT)
+    app.test_client().get(f"/http/sendsms?{AUTH}")
+    (entry,) = runtime_of(app).journal()["requests"]
+    assert entry["reason"] == (
+        "unknown command '/http/sendsms'; /http/ has auth, delmsg, getbalance, getmsgcharge, "
+        "ping, querymsg, sendmsg, token_pay"
+    )
+
+
 def test_an_accepted_request_has_no_reason():
     app = create_app(STRICT)
     assert app.test_client().get(f"/http/sendmsg?{AUTH}&to=27999000001&text=x").status_code == 200

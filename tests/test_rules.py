@@ -133,6 +133,16 @@ def test_conditions(
     assert fake.call("sendmsg", **{**params, **fires}) == ERR_901
 
 
+def test_an_account_condition_needs_the_whole_account_named(make_fake: MakeFake):
+    # api_id without user names no account: the rule keyed on it does not fire, and the
+    # request is refused as the gateway refuses it.
+    fake = make(
+        make_fake, "rules:\n  - when: {command: getbalance, api_id: '1'}\n    then: {error: 901}\n"
+    )
+    assert fake.call("getbalance", api_id="1", password="p") == "ERR: 001, Authentication failed"
+    assert fake.call("getbalance", **CREDS) == ERR_901
+
+
 def test_account_condition_follows_the_session(make_fake: MakeFake):
     fake = make(
         make_fake, "rules:\n  - when: {command: getbalance, user: u}\n    then: {error: 901}\n"
