@@ -26,6 +26,7 @@ from fake_clickatell.core.grammar import (
     Reply,
     format_decimal,
     parse,
+    reason_of,
     render,
 )
 from fake_clickatell.strategies import replies
@@ -195,3 +196,26 @@ def test_parse_reads_edge_bodies(body: str, reply: Reply):
 @given(replies())
 def test_parse_render_round_trip(reply: Reply):
     assert parse(render(reply)) == reply
+
+
+def test_a_reason_is_for_the_user_alone_never_the_wire_nor_equality():
+    error = ApiError(101, "Invalid or missing parameters", reason="to: missing")
+    line = RecipientError(114, "Cannot route message", "27999000001", reason="no route")
+    assert error == ApiError(101, "Invalid or missing parameters", reason="other")
+    assert line == RecipientError(114, "Cannot route message", "27999000001")
+    assert "to: missing" not in repr(error)  # a test's failure shows the reply as rendered
+    assert "no route" not in repr(line)
+    assert render(error) == "ERR: 101, Invalid or missing parameters"
+    assert reason_of(error) == "to: missing"
+
+
+def test_a_multi_recipient_reason_names_each_refused_recipient_in_order():
+    reply = MultiRecipient(
+        (
+            RecipientError(114, "Cannot route message", "44999000001", reason="no route"),
+            RecipientAccepted("ab12", "27999000001"),
+            RecipientError(122, "Destination mobile opted out", "27999000002", reason="STOP"),
+        )
+    )
+    assert reason_of(reply) == "44999000001: no route; 27999000002: STOP"
+    assert reason_of(MultiRecipient((RecipientAccepted("ab12", "27999000001"),))) is None
