@@ -74,7 +74,10 @@ def _resolve(name: str, known: list[str]) -> str:
 
 
 def _dotted(module: str) -> str:
-    return "fake_clickatell." + module.removesuffix(".py").replace("/", ".")
+    """``core/rest/body.py`` -> ``fake_clickatell.core.rest.body``; a package's
+    ``__init__.py`` is the package itself."""
+    dotted = module.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+    return "fake_clickatell." + dotted
 
 
 def draw(module: str, count: int, sample: int | None, seed: int) -> list[int]:

@@ -74,7 +74,13 @@ class _MutantFinder(importlib.abc.MetaPathFinder):
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname != self.name:
             return None
-        return importlib.util.spec_from_loader(fullname, self.loader, origin=self.filename)
+        package = os.path.basename(self.filename) == "__init__.py"
+        spec = importlib.util.spec_from_loader(
+            fullname, self.loader, origin=self.filename, is_package=package
+        )
+        if spec is not None and package:  # its submodules are found beside it, as usual
+            spec.submodule_search_locations = [os.path.dirname(self.filename)]
+        return spec
 
 
 #: A child's exit code when the tests imported the module from somewhere else than the hook
@@ -118,9 +124,10 @@ def _child(job: Job, pytest_args: Sequence[str]) -> None:  # pragma: no cover - 
         import pytest
 
         code = int(pytest.main([*pytest_args, *job.tests]))
-        loaded = sys.modules.get(job.module or "")
-        if loaded is not None and not isinstance(loaded.__loader__, _MutantLoader):
-            code = NOT_APPLIED
+        if job.module is not None:
+            loaded = sys.modules.get(job.module)
+            if loaded is None or not isinstance(loaded.__loader__, _MutantLoader):
+                code = NOT_APPLIED  # never imported, or imported past the hook
     finally:
         os._exit(code)
 
@@ -173,7 +180,10 @@ def _loop(
             index, start = running.pop(pid)
             code = os.waitstatus_to_exitcode(status)
             if code == NOT_APPLIED:
-                raise RuntimeError(f"{jobs[index].module} was imported past the mutant's hook")
+                raise RuntimeError(
+                    f"{jobs[index].module}: the tests never ran the mutant (not imported, or "
+                    "imported past the mutant's hook)"
+                )
             results[index] = Result(code, now - start)
             continue
         for pid, (index, start) in list(running.items()):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mutation.__main__ import Score, draw, load_equivalents, margin, report
+from mutation.__main__ import Score, _dotted, draw, load_equivalents, margin, report
 from mutation.operators import mutants, mutate
 from mutation.plan import BROAD, CORE, FIRST, core_modules, stages
 
@@ -190,3 +190,8 @@ def test_a_sampled_score_is_reported_with_its_margin():
     assert lines[1].startswith("core/ids.py")
     assert "sample of" not in lines[1]
     assert lines[2].endswith("80.0%     0s  sample of 496, ±15%")
+
+
+def test_a_packages_init_is_mutated_as_the_package():
+    assert _dotted("core/rest/body.py") == "fake_clickatell.core.rest.body"
+    assert _dotted("core/one_api/__init__.py") == "fake_clickatell.core.one_api"
