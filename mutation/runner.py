@@ -49,11 +49,13 @@ class _MutantLoader(importlib.abc.Loader):
     def __init__(self, code: CodeType, filename: str) -> None:
         self.code = code
         self.filename = filename
+        self.ran = False
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return None
 
     def exec_module(self, module: ModuleType) -> None:
+        self.ran = True  # even if the mutant then fails to import: that is a kill
         module.__file__ = self.filename
         exec(self.code, module.__dict__)
 
@@ -119,14 +121,18 @@ def _child(job: Job, pytest_args: Sequence[str]) -> None:  # pragma: no cover - 
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     code = 3
     try:
+        finder = None
         if job.module is not None and job.code is not None:
-            sys.meta_path.insert(0, _MutantFinder(job.module, job.code, job.filename))
+            finder = _MutantFinder(job.module, job.code, job.filename)
+            sys.meta_path.insert(0, finder)
         import pytest
 
         code = int(pytest.main([*pytest_args, *job.tests]))
-        if job.module is not None:
-            loaded = sys.modules.get(job.module)
-            if loaded is None or not isinstance(loaded.__loader__, _MutantLoader):
+        if finder is not None:
+            loaded = sys.modules.get(finder.name)
+            if not finder.loader.ran or (
+                loaded is not None and not isinstance(loaded.__loader__, _MutantLoader)
+            ):
                 code = NOT_APPLIED  # never imported, or imported past the hook
     finally:
         os._exit(code)
