@@ -15,6 +15,7 @@ from fake_clickatell import intercept
 from fake_clickatell.core.accounts import integration_id
 from fake_clickatell.core.commands import Params
 from fake_clickatell.core.gateway import Gateway
+from fake_clickatell.core.integrations.statuses import ONE_API_STATUSES, PLATFORM_STATUSES
 from fake_clickatell.core.request import ApiRequest
 from fake_clickatell.scenario import ScenarioError, load_scenario_text
 
@@ -399,3 +400,32 @@ def test_the_gateway_answers_the_newer_apis_without_an_adapter():
     )
     assert (outcome.status, outcome.content_type) == (202, "application/json")
     assert [entry.api for entry in gateway.journal.entries()] == ["one"]
+
+
+#: Clickatell's status table, as the reference gives it: legacy status, the Platform's
+#: statusCode and status, the One API's statusCode and status.
+STATUS_TABLE = """
+001 | 1 MESSAGE_UNKNOWN | 1 UNKNOWN
+002 | 2 MESSAGE_QUEUED | 2 QUEUED
+003 | 3 DELIVERED_TO_GATEWAY | 4 SENT_TO_SUPPLIER
+004 | 4 RECEIVED_BY_RECIPIENT | 5 DEVICE_ACK
+005 | 5 ERROR_WITH_MESSAGE | 23 DELIVERY_FAILURE
+006 | 6 USER_CANCELLED_MESSAGE_DELIVERY | 21 STOPPED_BY_USER
+007 | 7 ERROR_DELIVERING_MESSAGE | 23 DELIVERY_FAILURE
+008 | 8 OK | 2 QUEUED
+009 | 9 ROUTING_ERROR | 100 ROUTING_ERROR
+010 | 10 MESSAGE_EXPIRED | 20 EXPIRED
+011 | 11 MESSAGE_QUEUED_FOR_LATER_DELIVERY | 3 SCHEDULED
+012 | 12 OUT_OF_CREDIT | 25 INSUFFICIENT_ACCOUNT_BALANCE
+014 | 14 MAXIMUM_MT_LIMIT_EXCEEDED | 26 VOLUME_LIMIT
+"""
+
+
+def test_every_legacy_status_renders_as_the_reference_table_says():
+    expected_platform, expected_one = {}, {}
+    for line in STATUS_TABLE.strip().splitlines():
+        legacy, platform, one = (cell.split() for cell in line.split(" | "))
+        expected_platform[int(legacy[0])] = (int(platform[0]), platform[1])
+        expected_one[int(legacy[0])] = (int(one[0]), one[1])
+    assert dict(PLATFORM_STATUSES) == expected_platform
+    assert dict(ONE_API_STATUSES) == expected_one

@@ -390,6 +390,26 @@ def test_the_list_repr_of_pypi_clickatell_platform_is_two_numbers(fake: Harness)
     assert refused_entry == sent(rejected("['12']", 158, "Invalid destination address."))
 
 
+def test_only_punctuation_and_a_list_repr_are_taken_off_a_number(fake: Harness):
+    # Letters are no punctuation: the entry is refused and echoed as received.
+    body = platform_send(fake, {"content": "x", "to": ["+27 (999) 000-001", "27999X00001"]})[1]
+    (first, _) = platform_ids(body)
+    assert body == sent(
+        accepted("27999000001", str(first)),
+        rejected("27999X00001", 158, "Invalid destination address."),
+    )
+    listed = http_send(fake, f"to={quote(str(['27999000002X']))}&content=x")[1]
+    assert listed == sent(rejected("['27999000002X']", 158, "Invalid destination address."))
+
+
+@pytest.mark.parametrize("charset", ["UTF-8", "ASCII", "UCS2-BE", "Windows-1252"])
+def test_each_listed_charset_is_taken_and_recorded(fake: Harness, charset: str):
+    status, _ = platform_send(fake, {"content": "x", "to": ["27999000001"], "charset": charset})
+    assert status == 202
+    (message,) = fake.messages()
+    assert message["options"]["charset"] == charset
+
+
 def test_an_http_send_takes_the_rest_fields_as_parameters(fake: Harness):
     query = (
         "to=27999000001,%2B27999000002&content=caf%C3%A9&from=1856-318-4169&clientMessageId=c-1"
