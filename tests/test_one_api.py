@@ -112,6 +112,31 @@ def test_none_accepted_for_credit_is_402(make_fake: MakeFake):
     )
 
 
+def test_a_rule_keyed_on_an_account_sees_the_account_the_key_opens(make_fake: MakeFake):
+    fake = make_fake(
+        scenario(
+            {
+                "accounts": [
+                    {"api_id": "1", "integrations": [{"api": "one", "api_key": "KEY1"}]},
+                    {"api_id": "2", "integrations": [{"api": "one", "api_key": "KEY2"}]},
+                ],
+                "rules": [
+                    {
+                        "name": "one-down",
+                        "when": {"api": "one", "api_id": "1"},
+                        "then": {"error": 901},
+                    }
+                ],
+            }
+        )
+    )
+    assert one_send(fake, sms(), key="KEY1") == (
+        503,
+        one_error(19, "Internal error, please retry"),
+    )
+    assert one_send(fake, sms(), key="KEY2")[0] == 202
+
+
 def test_routes_scripts_and_opt_outs_answer_in_the_one_apis_numbers(make_fake: MakeFake):
     data = {
         "routes": [{"prefix": "27", "charge": 0.8}],

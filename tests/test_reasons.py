@@ -87,6 +87,33 @@ def test_an_unknown_command_names_every_command_of_its_prefix():
     )
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status", "reason"),
+    [
+        ("PUT", "/messages/http/send", {"Authorization": "k"}, 405,
+         "PUT /messages/http/send: this resource takes GET, POST"),
+        ("GET", "/public-client/nothing", {"Authorization": "k"}, 404,
+         "/public-client/nothing is not a resource of the Platform (POST /messages, "
+         "GET|POST /messages/http/send, GET /public-client/balance, "
+         "GET /public-client/message/status?messageId=)"),
+        ("PUT", "/rest/message/abc", {"Authorization": "Bearer t", "X-Version": "1"}, 405,
+         "PUT /rest/message/abc: this resource takes GET, DELETE"),
+        ("POST", "/v1/balance", {"Authorization": "k"}, 400,
+         "POST /v1/balance: this resource takes GET"),
+        ("GET", "/v1/nothing", {"Authorization": "k"}, 400,
+         "/v1/nothing is not a resource of the One API (POST /v1/message, "
+         "GET /v1/message/{id}, GET /v1/balance)"),
+    ],
+)  # fmt: skip
+def test_a_json_api_says_which_resources_and_methods_it_has(
+    method: str, path: str, headers: dict[str, str], status: int, reason: str
+):
+    app = create_app()
+    assert app.test_client().open(path, method=method, headers=headers).status_code == status
+    (entry,) = runtime_of(app).journal()["requests"]
+    assert entry["reason"] == reason
+
+
 def test_an_accepted_request_has_no_reason():
     app = create_app(STRICT)
     assert app.test_client().get(f"/http/sendmsg?{AUTH}&to=27999000001&text=x").status_code == 200
