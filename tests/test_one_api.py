@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from fake_clickatell.core.one_api.codes import ERRORS as ONE_API_ERRORS
+
 from .integration_support import (
     ONE_KEY,
     PLATFORM_KEY,
@@ -347,3 +349,42 @@ def test_a_body_on_get_is_ignored_and_the_journal_names_the_api(fake: Harness):
     assert entry["params"] == {
         "messages": '[{"channel":"sms","to":"27999000001","content":"Hi","clientMessageId":"c"}]'
     }
+
+
+#: The One API's errors table as Clickatell's reference gives it (code | HTTP | text), the
+#: parametrised texts with their placeholder where the name, number or charset goes.
+ERRORS_TABLE = """
+1 | 401 | Invalid or missing integration API Key
+2 | 400 | Account is not active
+3 | 400 | Integration is not active
+7 | 401 | Originating IP address is not approved in your account
+18 | 500 | Internal error
+19 | 503 | Internal error, please retry
+20 | 402 | Insufficient account balance
+21 | 400 | Payload data is malformed
+22 | 400 | Maximum messages per request payload exceeded
+23 | 400 | Invalid or missing parameter: {parameter} .
+24 | 400 | Maximum message content size exceeded
+25 | 400 | Invalid recipient address: {to}
+26 | 400 | Recipient opted out
+27 | 400 | Recipient not available on channel
+28 | 400 | Recipient not available on sandbox
+38 | 400 | Channel/feature is not active on integration
+39 | 400 | Channel is not available on integration
+40 | 400 | Character set is not supported: {charset}
+41 | 400 | Resource does not exist
+42 | 400 | HTTP method is not supported on this resource
+43 | 400 | Rate limit
+44 | 400 | FROM number is suspended
+45 | 400 | FROM number is not related to integration
+46 | 400 | Demo access has expired
+100 | 400 | Maximum message parts exceeded
+101 | 400 | Destination does not support two-way messaging
+110 | 400 | USA country limit: must use two-way integration
+111 | 400 | USA country limit: must enable STOP/SUBSCRIBE commands on integration
+"""
+
+
+def test_the_errors_are_the_reference_tables_codes_statuses_and_texts():
+    rows = (line.split(" | ") for line in ERRORS_TABLE.strip().splitlines())
+    assert dict(ONE_API_ERRORS) == {int(code): (int(http), text) for code, http, text in rows}

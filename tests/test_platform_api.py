@@ -410,6 +410,37 @@ def test_each_listed_charset_is_taken_and_recorded(fake: Harness, charset: str):
     assert message["options"]["charset"] == charset
 
 
+def test_routes_scripts_and_opt_outs_answer_in_the_legacy_numbers(make_fake: MakeFake):
+    data = {
+        "routes": [{"prefix": "27", "charge": 0.8}],
+        "recipients": [
+            {"number": "27999000002", "error": 121},
+            {"number": "27999000003", "error": 122},
+            {"number": "27999000004", "error": 128},
+        ],
+        "accounts": [
+            {
+                "mo": {"numbers": ["27990000000"]},
+                "integrations": [{"api": "platform", "api_key": PLATFORM_KEY}],
+            }
+        ],
+    }
+    fake = make_fake(scenario(data))
+    fake.admin("mo", "POST", {"to": "27990000000", "from": "27999000005", "text": "STOP"})
+    numbers = ["27999000002", "27999000003", "27999000004", "27999000005", "447700900123"]
+    assert platform_send(fake, {"content": "x", "to": numbers}) == (
+        202,
+        sent(
+            rejected("27999000002", 121, "Destination mobile number blocked"),
+            rejected("27999000003", 122, "Destination mobile opted out"),
+            rejected("27999000004", 128, "Number delisted"),
+            rejected("27999000005", 122, "Destination mobile opted out"),
+            rejected("447700900123", 114, "Cannot route message"),
+        ),
+    )
+    assert fake.messages() == []
+
+
 def test_an_http_send_takes_the_rest_fields_as_parameters(fake: Harness):
     query = (
         "to=27999000001,%2B27999000002&content=caf%C3%A9&from=1856-318-4169&clientMessageId=c-1"
