@@ -162,6 +162,20 @@ def test_platform_status_callbacks_by_get_are_the_same_fields_in_a_query():
     assert push["url"] == f"{receiver.url}/status?{request.query}"  # no key in it to mask
 
 
+def test_a_get_callback_url_with_a_query_keeps_it_and_names_the_fake():
+    with Receiver() as receiver:
+        settings = {"method": "GET", "statuses": [3], "api_key": False}
+        integration = platform(receiver, status=settings)
+        integration["status_callback"]["url"] += "?tenant=7"
+        _, client = fake_with(integration)
+        send_platform(client)
+        flush(client)
+    (request,) = receiver.requests
+    assert request.path == "/status"
+    assert request.query.startswith("tenant=7&integrationName=")
+    assert request.headers["user-agent"] == "fake_clickatell"
+
+
 def test_a_get_callback_with_the_key_shows_it_masked():
     with Receiver() as receiver:
         _, client = fake_with(platform(receiver, status={"method": "GET", "statuses": [3]}))
