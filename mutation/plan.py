@@ -72,6 +72,11 @@ FIRST: dict[str, tuple[str, ...]] = {
         "tests/test_one_api.py",
     ),
     "core/push_plans.py": ("tests/test_integration_callbacks.py",),
+    "core/integrations/access.py": (
+        "tests/test_platform_api.py",
+        "tests/test_one_api.py",
+        "tests/test_integration_shared_model.py",
+    ),
     "core/integrations/hooks.py": ("tests/test_integration_callbacks.py",),
     "core/integrations/keys.py": (
         "tests/test_platform_api.py",

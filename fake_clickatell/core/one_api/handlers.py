@@ -16,6 +16,7 @@ from ..accounts import Account
 from ..commands import MessageRef, SendPlan
 from ..grammar import ApiError, MultiRecipient, RecipientError, RecipientResult
 from ..handlers.context import Context
+from ..integrations.access import keyed_integration
 from ..integrations.numbers import clean_number
 from ..integrations.replies import CurrencyBalance, MessageState
 from ..integrations.sends import (
@@ -54,17 +55,15 @@ def given(request: ApiRequest) -> OneApiInput:
 def _integration(gateway: Context, request: ApiRequest) -> tuple[Account, Integration] | ApiError:
     """The account and the integration whose key the request carries."""
     one = given(request)
-    if one.key is None:
-        return gateway.error(INVALID_KEY, reason=one.unauthorized, api=ONE)
-    account = gateway.authenticate_key(ONE, one.key, request.client_ip)
-    if isinstance(account, ApiError):
-        return account
-    integration = gateway.accounts.integration(ONE, one.key)
-    assert integration is not None  # the key opened the account: it is an integration's
-    if not integration.active:
-        reason = f"integration {integration.name!r} is not active"
-        return gateway.error(INTEGRATION_INACTIVE, account, reason=reason, api=ONE)
-    return account, integration
+    return keyed_integration(
+        gateway,
+        ONE,
+        one.key,
+        one.unauthorized,
+        request.client_ip,
+        invalid_key=INVALID_KEY,
+        inactive=INTEGRATION_INACTIVE,
+    )
 
 
 def _plan(

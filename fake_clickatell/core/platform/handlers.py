@@ -15,6 +15,7 @@ from ..accounts import Account
 from ..commands import MessageRef, SendPlan
 from ..grammar import ApiError, MultiRecipient, RecipientError
 from ..handlers.context import Context
+from ..integrations.access import keyed_integration
 from ..integrations.replies import CurrencyBalance, MessageState
 from ..integrations.sends import (
     FieldError,
@@ -48,30 +49,33 @@ def given(request: ApiRequest) -> PlatformInput:
 
 
 def _integration(gateway: Context, request: ApiRequest) -> tuple[Account, Integration] | ApiError:
-    """The account and the integration whose key the request carries."""
+    """The account and the integration whose key the request carries (a REST integration's
+    key for the REST resources, an HTTP one's for the HTTP send, unless the scenario lets any
+    kind through)."""
     platform = given(request)
-    if platform.key is None:
-        return gateway.error(INVALID_KEY, reason=platform.unauthorized, api=PLATFORM)
-    account = gateway.authenticate_key(PLATFORM, platform.key, request.client_ip)
-    if isinstance(account, ApiError):
-        return account
-    integration = gateway.accounts.integration(PLATFORM, platform.key)
-    assert integration is not None  # the key opened the account: it is an integration's
     kind = platform.kind
-    if (
-        kind is not None
-        and integration.kind not in (None, kind)
-        and gateway.scenario.platform.enforce_kind
-    ):
+
+    def right_kind(account: Account, integration: Integration) -> ApiError | None:
+        if kind is None or integration.kind in (None, kind):
+            return None
+        if not gateway.scenario.platform.enforce_kind:
+            return None
         reason = (
-            f"the key is a {integration.kind.upper()} integration's; /{platform.route.resource}"
-            f" takes a {kind.upper()} integration's key"
+            f"the key is a {(integration.kind or '').upper()} integration's;"
+            f" /{platform.route.resource} takes a {kind.upper()} integration's key"
         )
         return gateway.error(INVALID_KEY, account, reason=reason, api=PLATFORM)
-    if not integration.active:
-        reason = f"integration {integration.name!r} is not active"
-        return gateway.error(INTEGRATION_INACTIVE, account, reason=reason, api=PLATFORM)
-    return account, integration
+
+    return keyed_integration(
+        gateway,
+        PLATFORM,
+        platform.key,
+        platform.unauthorized,
+        request.client_ip,
+        invalid_key=INVALID_KEY,
+        inactive=INTEGRATION_INACTIVE,
+        check=right_kind,
+    )
 
 
 def _refused(gateway: Context, account: Account, error: FieldError) -> ApiError:
