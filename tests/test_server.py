@@ -116,6 +116,21 @@ def test_too_large_body_is_answered_in_the_grammar(server: FakeServer):
     assert headers["connection"] == "close"
 
 
+def test_a_client_sending_all_of_a_too_large_body_still_gets_the_reply(server: FakeServer):
+    # Clients send the whole body before reading (http.client, requests): the server answers
+    # without reading it, and must not reset the connection under that reply when it closes.
+    size = 2 * 1024 * 1024
+    head = (
+        b"POST /http/sendmsg HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: %d\r\n\r\n" % size
+    )
+    for _ in range(5):  # without the lingering close, a reset comes most times, not each
+        data = exchange(server, head + b"to=1&text=" + b"x" * (size - 10))
+        status, headers, body = split_response(data)
+        assert (status, body) == ("HTTP/1.1 200 OK", b"ERR: 101, Invalid or missing parameters")
+        assert headers["connection"] == "close"
+
+
 def test_head_has_no_body(server: FakeServer):
     data = exchange(server, b"HEAD /http/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
     status, headers, body = split_response(data)

@@ -68,14 +68,6 @@ class Request:
     #: The body was larger than the limit and was not read.
     too_large: bool = False
 
-    def header(self, name: str) -> str | None:
-        """The first value of header ``name`` (any case), if any."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
-
 
 class _Stop(Exception):
     """Raised inside a parser callback to stop parsing at once (a request is ready)."""
@@ -190,11 +182,14 @@ class RequestReader:
         codings: list[str] = []
         lengths = hosts = 0
         expect = None
+        declared = 0
         for name, value in building.headers:
             key = name.lower()
             if key == "transfer-encoding":
                 codings.extend(token.strip().lower() for token in value.split(","))
             elif key == "content-length":
+                if not lengths:
+                    declared = int(value)  # digits only: llhttp refused anything else
                 lengths += 1
             elif key == "host":
                 hosts += 1
@@ -211,10 +206,6 @@ class RequestReader:
             self._fail(HTTPStatus.BAD_REQUEST, "an HTTP/1.1 request needs exactly one Host")
         self.phase = Phase.BODY
         self.wants_continue = expect == "100-continue" and version == "1.1"
-        declared = next(
-            (int(value) for name, value in building.headers if name.lower() == "content-length"),
-            0,
-        )  # digits only: llhttp refused anything else
         if declared > self._limits.max_body:
             self._finish(too_large=True)
             raise _Stop

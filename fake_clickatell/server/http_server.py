@@ -46,6 +46,26 @@ _BACKOFF_FIRST, _BACKOFF_LAST = 0.01, 1.0
 #: Characters no header line may carry: the app's headers are checked before they are sent.
 _FORBIDDEN_IN_HEADERS = frozenset("\r\n\x00")
 _RECV_SIZE = 65536
+#: Replies up to this size go out in one send() (every API reply): no deadline of their own.
+_ONE_SEND = 65536
+#: The recv() flag for "do not wait" (where there is none, the socket is made non-blocking).
+_DONTWAIT: int = getattr(socket, "MSG_DONTWAIT", 0)
+#: After a reply to a body too large to read: how long, and how much more of it, is read and
+#: dropped before the close (so that the close does not reset the reply away).
+_LINGER_SECONDS = 2.0
+_LINGER_BYTES = 16 * 1024 * 1024
+#: Header name as sent -> its environ key: the same few names come on every request, and the
+#: lookup costs less than building the key. Bounded: a client inventing names fills it once.
+_ENVIRON_KEYS: dict[str, str] = {}
+_ENVIRON_KEYS_KEPT = 512
+
+
+def _timeval(seconds: float) -> bytes:
+    """``seconds`` as ``SO_RCVTIMEO`` and ``SO_SNDTIMEO`` take it (never 0: that is no limit)."""
+    micros = max(1, round(seconds * 1_000_000))
+    if sys.platform == "win32":
+        return struct.pack("=I", -(-micros // 1000))  # a DWORD of milliseconds
+    return struct.pack("@ll", *divmod(micros, 1_000_000))  # a struct timeval
 
 
 def _content_length(value: str | None) -> int | None:
@@ -63,6 +83,30 @@ class _Connection:
         self.client_address = address
         self.server = server
         self.limits = server.limits
+        self._recv_timeout = -1.0
+        # Send and receive deadlines are the kernel's (SO_SNDTIMEO, SO_RCVTIMEO) on a
+        # blocking socket: a Python timeout would poll() before every recv and send.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(self.limits.idle_timeout))
+
+    def _wait_at_most(self, seconds: float) -> None:
+        """Let the next recv() wait ``seconds`` at most (set only when it changes)."""
+        if seconds != self._recv_timeout:
+            self._recv_timeout = seconds
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(seconds))
+
+    def _send(self, data: bytes) -> None:
+        """Send all of ``data`` within the idle time. A small reply is one send() that
+        SO_SNDTIMEO bounds; a larger one gets a deadline for the whole of it, so that a client
+        reading a byte at a time cannot hold the connection longer."""
+        sock = self.sock
+        if len(data) <= _ONE_SEND:
+            sock.sendall(data)
+            return
+        sock.settimeout(self.limits.idle_timeout)
+        try:
+            sock.sendall(data)
+        finally:
+            sock.settimeout(None)
 
     def serve(self) -> None:
         """Answer requests until the client or the server closes the connection, or a deadline
@@ -79,9 +123,9 @@ class _Connection:
             try:
                 if timeout <= 0:
                     raise TimeoutError
-                sock.settimeout(timeout)
+                self._wait_at_most(timeout)
                 data = sock.recv(_RECV_SIZE)
-            except TimeoutError:
+            except (TimeoutError, BlockingIOError):
                 if reader.phase is not Phase.IDLE:
                     self._send_error(HTTPStatus.REQUEST_TIMEOUT, "the request took too long")
                 return
@@ -97,7 +141,26 @@ class _Connection:
                 sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
             for request in requests:
                 if not self._run_wsgi(request):
+                    if request.too_large:
+                        self._linger()
                     return
+
+    def _linger(self) -> None:
+        """After answering a request whose body was not read: stop writing, then read and
+        drop what the client still sends (a bounded amount, for a short time) before the
+        close. Closing with unread bytes would reset the connection, and a client still
+        sending its body would lose the reply to that reset (RFC 9112 §9.6)."""
+        sock = self.sock
+        left = _LINGER_BYTES
+        deadline = time.monotonic() + _LINGER_SECONDS
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_WR)
+            while left > 0 and (remaining := deadline - time.monotonic()) > 0:
+                self._wait_at_most(remaining)
+                data = sock.recv(_RECV_SIZE)
+                if not data:
+                    return
+                left -= len(data)
 
     def _deadline(self, phase: Phase) -> float | None:
         if phase is Phase.HEAD:
@@ -114,8 +177,7 @@ class _Connection:
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         ).encode("latin-1")
         with contextlib.suppress(OSError):
-            self.sock.settimeout(self.limits.idle_timeout)
-            self.sock.sendall(head if method == "HEAD" else head + body)
+            self._send(head if method == "HEAD" else head + body)
 
     def _environ(self, request: Request) -> dict[str, Any]:
         path = request.path
@@ -134,7 +196,7 @@ class _Connection:
             "SERVER_PROTOCOL": f"HTTP/{request.version}",
             "REMOTE_ADDR": client[0] if client else "",
             "REMOTE_PORT": str(client[1]) if client else "",
-            "CONTENT_TYPE": request.header("content-type") or "",
+            "CONTENT_TYPE": "",
             "CONTENT_LENGTH": str(self.limits.max_body + 1 if request.too_large else len(body)),
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": "http",
@@ -145,9 +207,16 @@ class _Connection:
             "wsgi.run_once": False,
             BREAKS_REPLIES: True,
         }
+        content_type = None
         for name, value in request.headers:
-            key = "HTTP_" + name.upper().replace("-", "_")
+            key = _ENVIRON_KEYS.get(name)
+            if key is None:
+                key = "HTTP_" + name.upper().replace("-", "_")
+                if len(_ENVIRON_KEYS) < _ENVIRON_KEYS_KEPT:
+                    _ENVIRON_KEYS[name] = key
             if key in _BODY_HEADERS:
+                if key == "HTTP_CONTENT_TYPE" and content_type is None:
+                    content_type = environ["CONTENT_TYPE"] = value  # the first one
                 continue
             environ[key] = f"{environ[key]},{value}" if key in environ else value
         return environ
@@ -203,8 +272,7 @@ class _Connection:
         head = self._head(response, extra)
         if head is None:
             return False
-        self.sock.settimeout(self.limits.idle_timeout)
-        self.sock.sendall(head if request.method == "HEAD" else head + payload)
+        self._send(head if request.method == "HEAD" else head + payload)
         return keep_alive
 
     def _send_stream(self, request: Request, response: list[Any], chunks: Iterator[bytes]) -> bool:
@@ -216,7 +284,6 @@ class _Connection:
         client is still there, and the stream ends when it is not, or when the server stops.
         """
         first = next(chunks, b"")  # WSGI lets an app call start_response on its first chunk
-        sock = self.sock
         length = next(
             (value for name, value in response[1] if name.lower() == "content-length"), None
         )
@@ -229,9 +296,8 @@ class _Connection:
         head = self._head(response, extra)
         if head is None:
             return False
-        sock.settimeout(self.limits.idle_timeout)
         if request.method == "HEAD":
-            sock.sendall(head)
+            self._send(head)
             return keep_alive
         sent = 0
         pending = head
@@ -247,14 +313,14 @@ class _Connection:
                     chunk = chunk[: expected - sent]  # never past what the head promised
                 pending += chunk
             sent += len(chunk)
-            sock.sendall(pending)
+            self._send(pending)
             pending = b""
             if expected is None and self._gone():
                 return False  # an endless stream whose client went away: stop producing
         if chunked:
             pending += b"0\r\n\r\n"
         if pending:
-            sock.sendall(pending)
+            self._send(pending)
         return keep_alive and (expected is None or sent == expected)
 
     def _gone(self) -> bool:
@@ -263,15 +329,18 @@ class _Connection:
             return True
         sock = self.sock
         try:
-            sock.settimeout(0)  # a peek that never waits (select() fails past fd 1023)
-            return sock.recv(1, socket.MSG_PEEK) == b""
+            # A peek that never waits (select() fails past fd 1023).
+            if _DONTWAIT:
+                return sock.recv(1, socket.MSG_PEEK | _DONTWAIT) == b""
+            sock.setblocking(False)
+            try:
+                return sock.recv(1, socket.MSG_PEEK) == b""
+            finally:
+                sock.setblocking(True)
         except BlockingIOError:
             return False  # nothing to read: the client is there
         except OSError:
             return True
-        finally:
-            with contextlib.suppress(OSError):
-                sock.settimeout(self.limits.idle_timeout)
 
     def _break_reply(
         self, broken: BrokenReply, status: str, headers: list[tuple[str, str]]
@@ -293,11 +362,11 @@ class _Connection:
                 ]
                 + [f"Content-Length: {len(payload)}\r\n\r\n"]
             )
-            sock.sendall(head.encode("latin-1") + payload[: broken.keep])
+            self._send(head.encode("latin-1") + payload[: broken.keep])
         elif fault == "hang":
             # Say nothing until the client gives up, the server stops, or the idle time
             # runs out (a hang still holds one of the server's connections).
-            sock.settimeout(self.limits.idle_timeout)
+            self._wait_at_most(self.limits.idle_timeout)
             with contextlib.suppress(OSError):
                 while sock.recv(_RECV_SIZE):
                     pass
