@@ -9,7 +9,7 @@ which it reads) unless it is over the server's limit, which makes the request ``
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.commands import Params
 from ..core.request import ApiRequest
@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 _NO_PARAMS = Params()
+#: The environ keys of the headers the JSON APIs read on every request.
+_KNOWN_KEYS = {
+    "authorization": "HTTP_AUTHORIZATION",
+    "x-version": "HTTP_X_VERSION",
+    "content-type": "CONTENT_TYPE",
+}
 
 
 class Headers(Mapping[str, str]):
@@ -32,12 +38,18 @@ class Headers(Mapping[str, str]):
 
     @staticmethod
     def _key(name: str) -> str:
+        key = _KNOWN_KEYS.get(name)
+        if key is not None:
+            return key
         key = name.upper().replace("-", "_")
         return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
 
     def __getitem__(self, name: str) -> str:
         value: str = self._environ[self._key(name)]
         return value
+
+    def get(self, name: str, default: Any = None) -> Any:  # Mapping.get raises and catches
+        return self._environ.get(self._key(name), default)
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._key(name) in self._environ

@@ -31,8 +31,11 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
 
 
-#: Made once: ``json.loads`` with an option builds a decoder per call.
+#: Made once: ``json.loads`` and ``json.dumps`` with an option build a decoder or an encoder
+#: per call, which costs more than the small documents they read and write here.
 _DECODE = json.JSONDecoder(parse_constant=_reject_constant).decode
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_BOM = b"\xef\xbb\xbf"
 
 
 def parse_json(body: bytes) -> tuple[object, str | None]:
@@ -40,8 +43,10 @@ def parse_json(body: bytes) -> tuple[object, str | None]:
     is no JSON (not UTF-8, not JSON, NaN, nested too deep, a lone surrogate)."""
     if not body.strip():
         return None, None
+    if body.startswith(_BOM):
+        body = body[3:]  # as the utf-8-sig codec reads it, without its Python-level decoder
     try:
-        text = body.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         return None, f"the body is not UTF-8 ({error.reason} at byte {error.start})"
     try:
@@ -52,7 +57,7 @@ def parse_json(body: bytes) -> tuple[object, str | None]:
         return None, f"the body is not JSON: {error}"
     if _SURROGATE_ESCAPE.search(text):
         try:
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
+            _COMPACT(value).encode("utf-8")
         except UnicodeEncodeError:
             return None, "the body is not JSON text: a string holds a lone UTF-16 surrogate"
     return value, None
@@ -70,7 +75,7 @@ def parse_document(body: bytes) -> tuple[dict[str, Any], str | None]:
 
 def describe(value: object) -> str:
     """A JSON value as a reason quotes it: compact, cut when long."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    text = _COMPACT(value)
     return text if len(text) <= 40 else text[:40] + "..."
 
 
@@ -84,7 +89,7 @@ def journal_value(value: object) -> str:
         for item in value
     ):
         return ",".join(map(str, value))
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT(value)
 
 
 def entry_text(item: object) -> str:
@@ -94,7 +99,7 @@ def entry_text(item: object) -> str:
         return item
     if isinstance(item, int) and not isinstance(item, bool):
         return str(item)
-    return json.dumps(item, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT(item)
 
 
 # -- values -> text, as the HTTP API's parameters would carry them --------------------------------

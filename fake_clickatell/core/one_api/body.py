@@ -42,7 +42,8 @@ def read(
         document, malformed = parse_document(body)
     key, unauthorized = header_key(headers)
     shown = [(name, journal_value(value)) for name, value in document.items()]
-    shown += parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")
+    if query:
+        shown += parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")
     return OneApiInput(route, document, malformed, key, unauthorized), Params(shown)
 
 

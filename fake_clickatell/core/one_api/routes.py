@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from ..routing import Route, RouteRow, resolve
+from ..routing import Route, RouteRow, router
 
 #: Path segments -> {method: command}.
 ROUTES: tuple[RouteRow, ...] = (
@@ -18,6 +18,9 @@ ROUTES: tuple[RouteRow, ...] = (
 RESOURCES = "POST /v1/message, GET /v1/message/{id}, GET /v1/balance"
 
 
+_route = router(ROUTES)
+
+
 def route(method: str, path: str) -> Route:
     """The route of ``method`` on ``path`` (under ``/v1/``)."""
-    return resolve(ROUTES, method, path)
+    return _route(method, path)

@@ -47,6 +47,8 @@ class PlatformInput:
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
+    if not text:
+        return []  # most sends have no query: no parsing
     return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="replace")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ..routing import Route, RouteRow, resolve
+from ..routing import Route, RouteRow, router
 
 REST_SEND = "messages"
 HTTP_SEND = "messages/http/send"
@@ -29,6 +29,9 @@ RESOURCES = (
 )
 
 
+_route = router(ROUTES)
+
+
 def route(method: str, path: str) -> Route:
     """The route of ``method`` on ``path`` (under ``/messages`` or ``/public-client/``)."""
-    return resolve(ROUTES, method, path)
+    return _route(method, path)

@@ -84,6 +84,8 @@ def bearer_token(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
 
 def query_fields(query: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The known fields of a query string (first wins; every ``to`` kept), and every pair."""
+    if not query:
+        return {}, []  # most sends have none: no parsing
     pairs = parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")
     fields: dict[str, Any] = {}
     numbers: list[str] = []
@@ -112,7 +114,8 @@ def read(
     shown: dict[str, str] = {}
     for name, value in pairs:
         shown.setdefault(name, value)  # a name given twice keeps its first value, as in HTTP
-    shown.update((name, journal_value(value)) for name, value in document.items())
+    for name, value in document.items():
+        shown[name] = journal_value(value)
     given = RestInput(route, fields, malformed, token, unauthorized, version)
     return given, Params(shown.items())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from ..routing import Route, RouteRow, commands, resolve
+from ..routing import Route, RouteRow, commands, router
 
 PREFIX = "/rest/"
 
@@ -23,6 +23,9 @@ COMMANDS = commands(ROUTES)
 __all__ = ["COMMANDS", "PREFIX", "ROUTES", "Route", "route"]
 
 
+_route = router(ROUTES)
+
+
 def route(method: str, path: str) -> Route:
     """The route of ``method`` on ``path`` (which starts with ``/rest/``)."""
-    return resolve(ROUTES, method, path)
+    return _route(method, path)
