@@ -108,6 +108,17 @@ def as_received(outcome: Outcome) -> tuple[int | None, str]:
     return None, _NO_REPLY[fault]
 
 
+def _may_push(account: Account, options: MessageOptions) -> bool:
+    """Whether a message sent with ``options`` may push its status at all: a legacy callback
+    level, or an integration with a status hook (no need to ask its protocol otherwise)."""
+    if options.callback:
+        return True
+    if options.integration is None:
+        return False
+    integration = account.integrations.get(options.integration)
+    return integration is not None and integration.status_callback is not None
+
+
 class InboundError(ValueError):
     """An inbound message the fake cannot take (no account owns the number, ...)."""
 
@@ -664,8 +675,7 @@ class Gateway:
         self.messages[message.apimsgid] = message
         if message.climsgid is not None:
             self._by_climsgid[(account.key, message.climsgid)] = message
-        options = message.options
-        if options.callback or options.integration is not None:  # only these may push
+        if _may_push(account, message.options):
             self._on_status(StatusEvent(message, message.status, now))
         self.timeline.start(message)
         return RecipientAccepted(message.apimsgid, msisdn if plan.accepted_as_digits else to)
