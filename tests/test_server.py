@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import socket
+import struct
+import sys
 import threading
 from collections.abc import Iterator
 from decimal import Decimal
@@ -14,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_clickatell import FakeServer, Scenario, create_app
-from fake_clickatell.server import WSGIServer, freeze_long_lived_objects
+from fake_clickatell.server import WSGIServer, freeze_long_lived_objects, http_server
 from fake_clickatell.server.framing import BadRequest, RequestReader
 from fake_clickatell.server.gc_policy import _FreezeSurvivors
 from fake_clickatell.server.wire import Limits
@@ -129,6 +131,23 @@ def test_a_client_sending_all_of_a_too_large_body_still_gets_the_reply(server: F
         status, headers, body = split_response(data)
         assert (status, body) == ("HTTP/1.1 200 OK", b"ERR: 101, Invalid or missing parameters")
         assert headers["connection"] == "close"
+
+
+@pytest.mark.parametrize(
+    ("platform", "seconds", "expected"),
+    [
+        ("linux", 75.0, struct.pack("@ll", 75, 0)),
+        ("linux", 2.5, struct.pack("@ll", 2, 500_000)),
+        ("linux", 0.0, struct.pack("@ll", 0, 1)),  # never 0: that would be no limit at all
+        ("win32", 2.5, struct.pack("=I", 2500)),
+        ("win32", 1e-7, struct.pack("=I", 1)),
+    ],
+)
+def test_socket_deadlines_in_the_form_the_kernel_takes(
+    platform: str, seconds: float, expected: bytes, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(sys, "platform", platform)
+    assert http_server._timeval(seconds) == expected
 
 
 def test_head_has_no_body(server: FakeServer):

@@ -13,17 +13,19 @@ from typing import Any
 
 import pytest
 
-from fake_clickatell.server import WSGIServer
+from fake_clickatell.server import WSGIServer, http_server
 from fake_clickatell.server.wire import Limits
 
 #: How long a test waits for something that should happen at once (never reached when it works).
 WAIT = 10.0
+#: A reply far larger than any socket buffer: sending it needs a client that reads.
+BIG = 64 * 1024 * 1024
 
 
 class StreamingApp:
     """A WSGI app: ``/stream`` yields ``first``, waits for :attr:`release`, yields ``second``;
     ``/forever`` yields an empty chunk every 10 ms until the server stops iterating it;
-    ``/sized`` streams with a Content-Length; ``/broken`` fails after its first chunk;
+    ``/sized`` streams with a Content-Length; ``/big`` answers :data:`BIG` bytes; ``/broken`` fails after its first chunk;
     anything else answers a whole body."""
 
     def __init__(self) -> None:
@@ -42,6 +44,9 @@ class StreamingApp:
         if path == "/sized":
             start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])
             return iter([b"01234", b"56789"])
+        if path == "/big":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"x" * BIG]
         if path == "/broken":
             start_response("200 OK", [("Content-Type", "text/plain")])
             return self._broken()
@@ -158,7 +163,12 @@ def test_a_stream_with_a_content_length_is_sent_as_is(app: StreamingApp):
         assert read_until(sock, b"whole").endswith(b"whole")
 
 
-def test_an_endless_stream_ends_when_its_client_goes_away(app: StreamingApp):
+@pytest.mark.parametrize("dontwait", ["MSG_DONTWAIT", "none"])
+def test_an_endless_stream_ends_when_its_client_goes_away(
+    app: StreamingApp, dontwait: str, monkeypatch: pytest.MonkeyPatch
+):
+    if dontwait == "none":  # a platform without MSG_DONTWAIT: the peek makes the socket wait not
+        monkeypatch.setattr(http_server, "_DONTWAIT", 0)
     with serving(app) as server:
         with connect(server) as sock:
             sock.sendall(b"GET /forever HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -207,3 +217,15 @@ def test_an_app_failing_mid_stream_cuts_the_response_and_the_server_goes_on(app:
         with connect(server) as sock:
             sock.sendall(b"GET /whole HTTP/1.1\r\nHost: x\r\n\r\n")
             assert read_until(sock, b"whole").startswith(b"HTTP/1.1 200 OK")
+
+
+def test_a_client_that_never_reads_a_large_reply_is_dropped_at_the_idle_time(app: StreamingApp):
+    with serving(app, Limits(idle_timeout=0.5)) as server, connect(server) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200 OK")  # the server is sending
+        assert server.connections == 1
+        deadline = time.monotonic() + WAIT
+        while server.connections and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.connections == 0  # its writes stalled for the idle time: dropped

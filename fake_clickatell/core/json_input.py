@@ -34,7 +34,8 @@ def _reject_constant(name: str) -> object:
 #: Made once: ``json.loads`` and ``json.dumps`` with an option build a decoder or an encoder
 #: per call, which costs more than the small documents they read and write here.
 _DECODE = json.JSONDecoder(parse_constant=_reject_constant).decode
-_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+#: (Values parsed from JSON hold no cycle: nothing to check for.)
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 _BOM = b"\xef\xbb\xbf"
 
 

@@ -46,8 +46,6 @@ _BACKOFF_FIRST, _BACKOFF_LAST = 0.01, 1.0
 #: Characters no header line may carry: the app's headers are checked before they are sent.
 _FORBIDDEN_IN_HEADERS = frozenset("\r\n\x00")
 _RECV_SIZE = 65536
-#: Replies up to this size go out in one send() (every API reply): no deadline of their own.
-_ONE_SEND = 65536
 #: The recv() flag for "do not wait" (where there is none, the socket is made non-blocking).
 _DONTWAIT: int = getattr(socket, "MSG_DONTWAIT", 0)
 #: After a reply to a body too large to read: how long, and how much more of it, is read and
@@ -85,7 +83,9 @@ class _Connection:
         self.limits = server.limits
         self._recv_timeout = -1.0
         # Send and receive deadlines are the kernel's (SO_SNDTIMEO, SO_RCVTIMEO) on a
-        # blocking socket: a Python timeout would poll() before every recv and send.
+        # blocking socket: a Python timeout would poll() before every recv and send. A send
+        # that moves no byte for the idle time fails, so a client that stops reading a reply
+        # is dropped then.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(self.limits.idle_timeout))
 
     def _wait_at_most(self, seconds: float) -> None:
@@ -93,20 +93,6 @@ class _Connection:
         if seconds != self._recv_timeout:
             self._recv_timeout = seconds
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(seconds))
-
-    def _send(self, data: bytes) -> None:
-        """Send all of ``data`` within the idle time. A small reply is one send() that
-        SO_SNDTIMEO bounds; a larger one gets a deadline for the whole of it, so that a client
-        reading a byte at a time cannot hold the connection longer."""
-        sock = self.sock
-        if len(data) <= _ONE_SEND:
-            sock.sendall(data)
-            return
-        sock.settimeout(self.limits.idle_timeout)
-        try:
-            sock.sendall(data)
-        finally:
-            sock.settimeout(None)
 
     def serve(self) -> None:
         """Answer requests until the client or the server closes the connection, or a deadline
@@ -177,7 +163,7 @@ class _Connection:
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         ).encode("latin-1")
         with contextlib.suppress(OSError):
-            self._send(head if method == "HEAD" else head + body)
+            self.sock.sendall(head if method == "HEAD" else head + body)
 
     def _environ(self, request: Request) -> dict[str, Any]:
         path = request.path
@@ -272,7 +258,7 @@ class _Connection:
         head = self._head(response, extra)
         if head is None:
             return False
-        self._send(head if request.method == "HEAD" else head + payload)
+        self.sock.sendall(head if request.method == "HEAD" else head + payload)
         return keep_alive
 
     def _send_stream(self, request: Request, response: list[Any], chunks: Iterator[bytes]) -> bool:
@@ -297,7 +283,7 @@ class _Connection:
         if head is None:
             return False
         if request.method == "HEAD":
-            self._send(head)
+            self.sock.sendall(head)
             return keep_alive
         sent = 0
         pending = head
@@ -313,14 +299,14 @@ class _Connection:
                     chunk = chunk[: expected - sent]  # never past what the head promised
                 pending += chunk
             sent += len(chunk)
-            self._send(pending)
+            self.sock.sendall(pending)
             pending = b""
             if expected is None and self._gone():
                 return False  # an endless stream whose client went away: stop producing
         if chunked:
             pending += b"0\r\n\r\n"
         if pending:
-            self._send(pending)
+            self.sock.sendall(pending)
         return keep_alive and (expected is None or sent == expected)
 
     def _gone(self) -> bool:
@@ -362,7 +348,7 @@ class _Connection:
                 ]
                 + [f"Content-Length: {len(payload)}\r\n\r\n"]
             )
-            self._send(head.encode("latin-1") + payload[: broken.keep])
+            self.sock.sendall(head.encode("latin-1") + payload[: broken.keep])
         elif fault == "hang":
             # Say nothing until the client gives up, the server stops, or the idle time
             # runs out (a hang still holds one of the server's connections).
