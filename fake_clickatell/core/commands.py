@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from .codes import ERROR_TEXTS, Err
 from .encoding import (
     CHARSETS,
+    GSM7_BASIC,
     Coding,
     decode_text,
     decode_ucs2_hex,
@@ -451,6 +452,11 @@ def literal_text_body(text: str, options: MessageOptions) -> MessageBody:
     when ``unicode`` is set or a character is outside GSM-7, else GSM-7; checked."""
     if text == "":
         raise InvalidCommand(Err.EMPTY_MESSAGE, "text: empty")
+    if not options.unicode and GSM7_BASIC.issuperset(text):
+        # The common case, in one pass in C: GSM-7, every character one septet.
+        units = len(text)
+        body = MessageBody(text, Coding.GSM7, units, parts_needed(units, Coding.GSM7))
+        return _check_size(body, options)
     coding = Coding.UCS2 if options.unicode or not is_gsm7(text) else Coding.GSM7
     units = text_units(text, coding)
     return _check_size(MessageBody(text, coding, units, text_parts(text, coding, units)), options)

@@ -33,7 +33,9 @@ def _reject_constant(name: str) -> object:
 
 #: Made once: ``json.loads`` and ``json.dumps`` with an option build a decoder or an encoder
 #: per call, which costs more than the small documents they read and write here.
-_DECODE = json.JSONDecoder(parse_constant=_reject_constant).decode
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+#: Whitespace JSON allows around a value (what ``JSONDecoder.decode`` skips).
+_SPACE = re.compile(r"[ \t\n\r]*")
 #: (Values parsed from JSON hold no cycle: nothing to check for.)
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 _BOM = b"\xef\xbb\xbf"
@@ -51,7 +53,11 @@ def parse_json(body: bytes) -> tuple[object, str | None]:
     except UnicodeDecodeError as error:
         return None, f"the body is not UTF-8 ({error.reason} at byte {error.start})"
     try:
-        value = _DECODE(text)
+        # decode() without its wrapper: the value, then nothing but whitespace.
+        value, end = _DECODER.raw_decode(text, _SPACE.match(text).end())  # type: ignore[union-attr]
+        end = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        if end != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
     except RecursionError:
         return None, "the body is not JSON: nested too deep"
     except ValueError as error:
@@ -85,11 +91,18 @@ def journal_value(value: object) -> str:
     comma-separated (as ``to`` is in the HTTP API), anything else as compact JSON."""
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and all(
-        isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool))
-        for item in value
-    ):
-        return ",".join(map(str, value))
+    if isinstance(value, list):
+        first = value[0] if value else ""
+        if isinstance(first, str):
+            try:
+                return ",".join(value)  # every entry a string: the common case, all in C
+            except TypeError:
+                pass  # a later entry is no string
+        if isinstance(first, str | int) and all(
+            isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool))
+            for item in value
+        ):
+            return ",".join(map(str, value))
     return _COMPACT(value)
 
 
