@@ -25,10 +25,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import NoReturn
 
 import httptools
 
 from .wire import Limits
+
+#: The headers this server reads itself, lower-cased (names come from llhttp as bytes).
+_FRAMING = frozenset({b"transfer-encoding", b"content-length", b"host", b"expect"})
 
 
 class Phase(enum.Enum):
@@ -79,6 +83,8 @@ class _Building:
 
     target: bytearray = field(default_factory=bytearray)
     headers: list[tuple[str, str]] = field(default_factory=list)
+    #: The headers that frame the request (:data:`_FRAMING`), by lower-case name, in order.
+    framing: list[tuple[bytes, str]] = field(default_factory=list)
     body: list[bytes] = field(default_factory=list)
     body_size: int = 0
 
@@ -142,7 +148,7 @@ class RequestReader:
                 method = ""
         raise BadRequest(status, reason, method)
 
-    def _fail(self, status: HTTPStatus, reason: str) -> None:
+    def _fail(self, status: HTTPStatus, reason: str) -> NoReturn:
         """Refuse from inside a callback: remembered, then raised by :meth:`feed`."""
         self._error = BadRequest(status, reason)
         raise self._error
@@ -170,7 +176,11 @@ class RequestReader:
         if len(name) + len(value) + 2 > limits.max_header_line:
             self._fail(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "a header line is too long")
         # Optional whitespace around a value is not part of it (RFC 9110 §5.5).
-        building.headers.append((name.decode("latin-1"), value.decode("latin-1").strip(" \t")))
+        text = value.decode("latin-1").strip(" \t")
+        building.headers.append((name.decode("latin-1"), text))
+        key = name.lower()
+        if key in _FRAMING:
+            building.framing.append((key, text))
 
     def on_headers_complete(self) -> None:
         building = self._building
@@ -183,17 +193,16 @@ class RequestReader:
         lengths = hosts = 0
         expect = None
         declared = 0
-        for name, value in building.headers:
-            key = name.lower()
-            if key == "transfer-encoding":
+        for key, value in building.framing:
+            if key == b"transfer-encoding":
                 codings.extend(token.strip().lower() for token in value.split(","))
-            elif key == "content-length":
+            elif key == b"content-length":
                 if not lengths:
                     declared = int(value)  # digits only: llhttp refused anything else
                 lengths += 1
-            elif key == "host":
+            elif key == b"host":
                 hosts += 1
-            elif key == "expect":
+            else:  # expect
                 expect = value.strip().lower()
         if codings:
             if lengths:
@@ -226,15 +235,22 @@ class RequestReader:
         building = self._building
         assert building is not None
         parser = self._parser
-        try:
-            url = httptools.parse_url(bytes(building.target))
-        except httptools.HttpParserInvalidURLError:
-            self._fail(HTTPStatus.BAD_REQUEST, "malformed request target")
+        target = bytes(building.target)
+        if target.startswith(b"/") and b"#" not in target:
+            # The origin form every client sends: split as parse_url would, in a tenth of
+            # its time (llhttp has checked the characters).
+            path, _, query = target.partition(b"?")
+        else:
+            try:
+                url = httptools.parse_url(target)
+            except httptools.HttpParserInvalidURLError:
+                self._fail(HTTPStatus.BAD_REQUEST, "malformed request target")
+            path, query = url.path or b"/", url.query or b""
         self._ready.append(
             Request(
                 method=parser.get_method().decode("latin-1"),
-                path=url.path or b"/",
-                query=url.query or b"",
+                path=path,
+                query=query,
                 version=parser.get_http_version(),
                 headers=building.headers,
                 keep_alive=parser.should_keep_alive() and not too_large,

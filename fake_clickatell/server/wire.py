@@ -51,7 +51,8 @@ class Limits:
     head_timeout: float = 10.0
     #: Seconds from the end of a request's head to the end of its body (408).
     body_timeout: float = 30.0
-    #: Seconds an idle keep-alive connection is kept open between requests.
+    #: Seconds an idle keep-alive connection is kept open between requests, and a reply waits
+    #: for a client that stopped reading it.
     idle_timeout: float = 75.0
     #: Largest request body read; a larger one is answered without being read.
     max_body: int = MAX_BODY
