@@ -689,6 +689,8 @@ class Gateway:
         return charge
 
     def _shared(self, options: MessageOptions) -> MessageOptions:
+        if options.request_id is not None:
+            return options  # options that name their request are that request's alone
         shared = self._options.get(options)
         if shared is None:
             shared = options
