@@ -17,6 +17,8 @@ from fake_clickatell import strategies as cst
 from fake_clickatell.app.json_requests import Headers, json_request
 from fake_clickatell.client import ParseError, TransportError
 from fake_clickatell.client.rest_calls import parse_balance, parse_charge, parse_status, send_call
+from fake_clickatell.core.rest.routes import ROUTES
+from fake_clickatell.core.routing import REMEMBERED_PATH, Router, resolve
 from fake_clickatell.scenario import scenario_from_data
 from fake_clickatell.testing import FakeClickatell
 from fake_clickatell.testing.local import InProcessBackend
@@ -168,3 +170,17 @@ def test_true_flags_are_taken_as_true(flag: object):
     assert reply.status_code == 202
     (message,) = app.test_client().get("/__admin/messages").get_json()["messages"]
     assert message["options"]["mo"] is True
+
+
+def test_routes_are_remembered_for_short_paths_only():
+    route = Router(ROUTES)
+    assert route("GET", "/rest/message/abc") == resolve(ROUTES, "GET", "/rest/message/abc")
+    assert route("GET", "/rest/message/abc").argument == "abc"  # the second time, remembered
+    assert route.remembered() == 1
+    long_id = "x" * REMEMBERED_PATH
+    assert route("DELETE", f"/rest/message/{long_id}").argument == long_id
+    assert route("POST", "/rest/" + "y" * REMEMBERED_PATH).command is None
+    assert route.remembered() == 1  # a client's long paths are never kept
+    for n in range(2000):
+        route("GET", f"/rest/message/{n}")
+    assert route.remembered() == 1024

@@ -292,6 +292,36 @@ def test_headers_reach_the_app_as_wsgi_environ():
     assert "HTTP_CONTENT_TYPE" not in seen
 
 
+def test_header_names_a_client_invents_reach_the_app_and_are_remembered_within_bounds():
+    seen: list[dict[str, str]] = []
+
+    def app(environ, start_response):
+        seen.append({k: v for k, v in environ.items() if k.startswith("HTTP_X_")})
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        return [b"ok"]
+
+    server = WSGIServer(app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    long_name = "X-" + "L" * 1000
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            for batch in range(7):  # 7 x 90 names: past what the server remembers
+                names = [f"X-Made-Up-{batch}-{n}" for n in range(90)] + [long_name]
+                lines = "".join(f"{name}: v\r\n" for name in names)
+                sock.sendall(f"GET / HTTP/1.1\r\nHost: t\r\n{lines}\r\n".encode())
+                assert sock.recv(4096).startswith(b"HTTP/1.1 200 OK")
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    assert [len(headers) for headers in seen] == [91] * 7
+    assert seen[-1]["HTTP_X_MADE_UP_6_89"] == "v"
+    assert seen[-1]["HTTP_X_" + "L" * 1000] == "v"
+    kept = http_server._ENVIRON_KEYS
+    assert len(kept) <= http_server._ENVIRON_KEYS_KEPT
+    assert all(len(name) <= http_server._KEPT_NAME for name in kept)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.binary(max_size=200), max_size=4))
 def test_any_bytes_read_as_requests_or_a_bad_request(pieces: list[bytes]):

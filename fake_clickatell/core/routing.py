@@ -11,7 +11,7 @@ number), handed to the command as its argument.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 #: One resource: its path segments (``*``: any one segment) and {method: command}.
@@ -58,15 +58,30 @@ def resolve(table: tuple[RouteRow, ...], method: str, path: str) -> Route:
     return NOWHERE
 
 
-def router(table: tuple[RouteRow, ...]) -> Callable[[str, str], Route]:
-    """:func:`resolve` on ``table``, remembering the last 1,024 answers: most requests land on
-    the same few resources, and a lookup costs less than walking the rows again."""
+class Router:
+    """:func:`resolve` on one table, remembering the answers for the last 1,024 short paths:
+    most requests land on the same few resources, and a lookup costs less than walking the
+    rows again. A path over :data:`REMEMBERED_PATH` characters is walked every time, so that
+    what is remembered stays small whatever clients send."""
 
-    @functools.lru_cache(maxsize=1024)
-    def route(method: str, path: str) -> Route:
-        return resolve(table, method, path)
+    __slots__ = ("_cached", "_table")
 
-    return route
+    def __init__(self, table: tuple[RouteRow, ...]) -> None:
+        self._table = table
+        self._cached = functools.lru_cache(maxsize=1024)(functools.partial(resolve, table))
+
+    def __call__(self, method: str, path: str) -> Route:
+        if len(path) > REMEMBERED_PATH:
+            return resolve(self._table, method, path)
+        return self._cached(method, path)
+
+    def remembered(self) -> int:
+        """How many answers are remembered now."""
+        return self._cached.cache_info().currsize
+
+
+#: The longest path whose route a :class:`Router` remembers.
+REMEMBERED_PATH = 256
 
 
 def commands(table: tuple[RouteRow, ...]) -> frozenset[str]:

@@ -53,9 +53,11 @@ _DONTWAIT: int = getattr(socket, "MSG_DONTWAIT", 0)
 _LINGER_SECONDS = 2.0
 _LINGER_BYTES = 16 * 1024 * 1024
 #: Header name as sent -> its environ key: the same few names come on every request, and the
-#: lookup costs less than building the key. Bounded: a client inventing names fills it once.
+#: lookup costs less than building the key. Bounded (names, and their length): a client
+#: inventing names fills it once, with little.
 _ENVIRON_KEYS: dict[str, str] = {}
 _ENVIRON_KEYS_KEPT = 512
+_KEPT_NAME = 64
 
 
 def _timeval(seconds: float) -> bytes:
@@ -198,7 +200,7 @@ class _Connection:
             key = _ENVIRON_KEYS.get(name)
             if key is None:
                 key = "HTTP_" + name.upper().replace("-", "_")
-                if len(_ENVIRON_KEYS) < _ENVIRON_KEYS_KEPT:
+                if len(_ENVIRON_KEYS) < _ENVIRON_KEYS_KEPT and len(name) <= _KEPT_NAME:
                     _ENVIRON_KEYS[name] = key
             if key in _BODY_HEADERS:
                 if key == "HTTP_CONTENT_TYPE" and content_type is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from ..routing import Route, RouteRow, router
+from ..routing import Route, Router, RouteRow
 
 #: Path segments -> {method: command}.
 ROUTES: tuple[RouteRow, ...] = (
@@ -18,7 +18,7 @@ ROUTES: tuple[RouteRow, ...] = (
 RESOURCES = "POST /v1/message, GET /v1/message/{id}, GET /v1/balance"
 
 
-_route = router(ROUTES)
+_route = Router(ROUTES)
 
 
 def route(method: str, path: str) -> Route:

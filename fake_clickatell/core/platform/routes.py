@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ..routing import Route, RouteRow, router
+from ..routing import Route, Router, RouteRow
 
 REST_SEND = "messages"
 HTTP_SEND = "messages/http/send"
@@ -29,7 +29,7 @@ RESOURCES = (
 )
 
 
-_route = router(ROUTES)
+_route = Router(ROUTES)
 
 
 def route(method: str, path: str) -> Route:

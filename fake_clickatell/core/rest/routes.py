@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from ..routing import Route, RouteRow, commands, router
+from ..routing import Route, Router, RouteRow, commands
 
 PREFIX = "/rest/"
 
@@ -23,7 +23,7 @@ COMMANDS = commands(ROUTES)
 __all__ = ["COMMANDS", "PREFIX", "ROUTES", "Route", "route"]
 
 
-_route = router(ROUTES)
+_route = Router(ROUTES)
 
 
 def route(method: str, path: str) -> Route:
