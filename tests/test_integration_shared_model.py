@@ -429,3 +429,30 @@ def test_every_legacy_status_renders_as_the_reference_table_says():
         expected_one[int(legacy[0])] = (int(one[0]), one[1])
     assert dict(PLATFORM_STATUSES) == expected_platform
     assert dict(ONE_API_STATUSES) == expected_one
+
+
+@pytest.mark.parametrize("api", ["http", "rest", "platform", "one"])
+def test_a_message_the_lifecycle_expires_at_once_is_refunded_through_every_api(
+    make_fake: MakeFake, api: str
+):
+    # No callback anywhere: the refund must not wait for a status to be pushed.
+    fake = make_fake(scenario({**ACCOUNTS, "lifecycle": [{"status": 10, "after": 0}]}))
+    if api == "http":
+        assert fake.call("sendmsg", to="27999000001", text="hi", **LEGACY).startswith("ID: ")
+    elif api == "rest":
+        sent = call(
+            fake,
+            "POST",
+            "/rest/message",
+            {"to": ["27999000001"], "text": "hi"},
+            None,
+            {"Authorization": "Bearer rest-token", "X-Version": "1"},
+        )
+        assert sent[0] == 202, sent
+    elif api == "platform":
+        platform_one(fake)
+    else:
+        one_one(fake)
+    (message,) = fake.messages()
+    assert (message["status"], message["charge"]) == ("010", "0")
+    assert fake.call("getbalance", **LEGACY) == "Credit: 1267.93"

@@ -108,6 +108,13 @@ def as_received(outcome: Outcome) -> tuple[int | None, str]:
     return None, _NO_REPLY[fault]
 
 
+def _refund_if_expired(account: Account, message: Message, status: int) -> None:
+    """A message that expired before it reached the upstream gateway costs nothing."""
+    if status == STATUS_EXPIRED and message.charge:
+        account.balance += message.charge
+        message.charge = Decimal(0)
+
+
 def _may_push(account: Account, options: MessageOptions) -> bool:
     """Whether a message sent with ``options`` may push its status at all: a legacy callback
     level, or an integration with a status hook (no need to ask its protocol otherwise)."""
@@ -231,16 +238,16 @@ class Gateway:
     # -- pushes ----------------------------------------------------------------------------
 
     def _on_status(self, change: StatusEvent) -> None:
-        """A message reached a status: push it when the API it came through says so."""
-        message = change.message
-        account = self.accounts.get(message.account)
+        """A message reached a status: settle its charge, and push the status when the API it
+        came through says so."""
+        account = self.accounts.get(change.message.account)
         if account is None:
             return
-        if change.status == STATUS_EXPIRED and message.charge:
-            # Expired before it reached the upstream gateway: no charge.
-            account.balance += message.charge
-            message.charge = Decimal(0)
-        plan = PROTOCOLS[message.options.api].status_push(account, change)
+        _refund_if_expired(account, change.message, change.status)
+        self._push_status(account, change)
+
+    def _push_status(self, account: Account, change: StatusEvent) -> None:
+        plan = PROTOCOLS[change.message.options.api].status_push(account, change)
         if plan is not None:
             self._push(plan, account, change.time)
 
@@ -675,8 +682,10 @@ class Gateway:
         self.messages[message.apimsgid] = message
         if message.climsgid is not None:
             self._by_climsgid[(account.key, message.climsgid)] = message
+        # The scenario's lifecycle may expire it at once; otherwise nothing to settle yet.
+        _refund_if_expired(account, message, message.status)
         if _may_push(account, message.options):
-            self._on_status(StatusEvent(message, message.status, now))
+            self._push_status(account, StatusEvent(message, message.status, now))
         self.timeline.start(message)
         return RecipientAccepted(message.apimsgid, msisdn if plan.accepted_as_digits else to)
 
