@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fake_clickatell import FakeServer, Scenario, create_app
+from fake_clickatell import FakeServer, Scenario, create_app, load_scenario_text
 from fake_clickatell.server import WSGIServer, freeze_long_lived_objects, http_server
 from fake_clickatell.server.framing import BadRequest, RequestReader
 from fake_clickatell.server.gc_policy import _FreezeSurvivors
@@ -290,6 +290,46 @@ def test_headers_reach_the_app_as_wsgi_environ():
     assert seen["HTTP_X_VALUE"] == "padded"
     assert seen["CONTENT_TYPE"] == "text/x"
     assert "HTTP_CONTENT_TYPE" not in seen
+
+
+def test_content_type_is_only_the_header_spelt_so():
+    seen: list[str] = []
+
+    def app(environ, start_response):
+        seen.append(environ["CONTENT_TYPE"])
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        return [b"ok"]
+
+    server = WSGIServer(app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            for lines in (
+                b"Content_Type: application/json\r\n",  # an underscore: not Content-Type
+                b"Content_Type: a\r\nContent-Type: b\r\n",
+                b"content-type: x\r\nContent-Type: y\r\n",  # the first one
+            ):
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n" + lines + b"\r\n")
+                assert sock.recv(4096).startswith(b"HTTP/1.1 200 OK")
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    assert seen == ["", "b", "x"]
+
+
+def test_a_scripted_reset_still_resets_after_a_body_too_large_to_read():
+    scenario = load_scenario_text("rules:\n  - then: {fault: reset}\n", "reset.yaml")
+    with (
+        FakeServer(scenario) as server,
+        socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock,
+    ):
+        sock.sendall(
+            b"POST /http/sendmsg HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: %d\r\n\r\n" % (2 * 1024 * 1024)
+        )
+        with pytest.raises(ConnectionResetError):
+            sock.recv(4096)
 
 
 def test_header_names_a_client_invents_reach_the_app_and_are_remembered_within_bounds():

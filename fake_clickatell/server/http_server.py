@@ -129,8 +129,6 @@ class _Connection:
                 sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
             for request in requests:
                 if not self._run_wsgi(request):
-                    if request.too_large:
-                        self._linger()
                     return
 
     def _linger(self) -> None:
@@ -203,8 +201,10 @@ class _Connection:
                 if len(_ENVIRON_KEYS) < _ENVIRON_KEYS_KEPT and len(name) <= _KEPT_NAME:
                     _ENVIRON_KEYS[name] = key
             if key in _BODY_HEADERS:
-                if key == "HTTP_CONTENT_TYPE" and content_type is None:
-                    content_type = environ["CONTENT_TYPE"] = value  # the first one
+                # The first Content-Type, spelt so: a Content_Type is no alias a proxy in
+                # front would have checked.
+                if content_type is None and name.lower() == "content-type":
+                    content_type = environ["CONTENT_TYPE"] = value
                 continue
             environ[key] = f"{environ[key]},{value}" if key in environ else value
         return environ
@@ -225,15 +225,19 @@ class _Connection:
             if isinstance(result, BrokenReply):
                 status, headers = response
                 self._break_reply(result, status, headers)
-                return False
+                return False  # broken as scripted: no lingering that would mend it
             if isinstance(result, list | tuple):
                 # A whole body (every API reply): one write, head and body together.
-                return self._send_whole(request, response, b"".join(result))
-            return self._send_stream(request, response, iter(result))
+                keep_alive = self._send_whole(request, response, b"".join(result))
+            else:
+                keep_alive = self._send_stream(request, response, iter(result))
         finally:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
+        if request.too_large:
+            self._linger()  # (the connection closes after it either way)
+        return keep_alive
 
     def _head(self, response: list[Any], extra: list[str]) -> bytes | None:
         """The response head: the app's status and headers, then ``extra`` lines; ``None``
