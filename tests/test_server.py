@@ -141,12 +141,17 @@ def test_a_client_sending_all_of_a_too_large_body_still_gets_the_reply(server: F
         ("linux", 0.0, struct.pack("@ll", 0, 1)),  # never 0: that would be no limit at all
         ("win32", 2.5, struct.pack("=I", 2500)),
         ("win32", 1e-7, struct.pack("=I", 1)),
+        ("linux-time64", 2.5, struct.pack("=qq", 2, 500_000)),
     ],
 )
 def test_socket_deadlines_in_the_form_the_kernel_takes(
     platform: str, seconds: float, expected: bytes, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(sys, "platform", platform)
+    if platform == "linux-time64":  # a 32-bit Linux built with a 64-bit time_t
+        monkeypatch.setattr(socket, "SO_RCVTIMEO", 66)
+        monkeypatch.setattr(http_server, "_LINUX_SO_RCVTIMEO_NEW", 66)
+    else:
+        monkeypatch.setattr(sys, "platform", platform)
     assert http_server._timeval(seconds) == expected
 
 

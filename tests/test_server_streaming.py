@@ -229,3 +229,19 @@ def test_a_client_that_never_reads_a_large_reply_is_dropped_at_the_idle_time(app
         while server.connections and time.monotonic() < deadline:
             time.sleep(0.05)
         assert server.connections == 0  # its writes stalled for the idle time: dropped
+
+
+def test_a_client_reading_a_large_reply_slowly_is_dropped_at_the_idle_time(app: StreamingApp):
+    # Each write gets a little through, so only a deadline for the whole reply ends this.
+    with serving(app, Limits(idle_timeout=1.0)) as server, connect(server) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = len(sock.recv(512 * 1024))
+        assert server.connections == 1
+        deadline = time.monotonic() + WAIT
+        while server.connections and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                received += len(sock.recv(512 * 1024))
+            time.sleep(0.3)
+        assert server.connections == 0  # the server let go long before the reply was read
+        assert received < BIG

@@ -46,6 +46,8 @@ _BACKOFF_FIRST, _BACKOFF_LAST = 0.01, 1.0
 #: Characters no header line may carry: the app's headers are checked before they are sent.
 _FORBIDDEN_IN_HEADERS = frozenset("\r\n\x00")
 _RECV_SIZE = 65536
+#: Replies up to this size are sent with no deadline of their own (see _Connection._send).
+_ONE_SEND = 64 * 1024
 #: The recv() flag for "do not wait" (where there is none, the socket is made non-blocking).
 _DONTWAIT: int = getattr(socket, "MSG_DONTWAIT", 0)
 #: After a reply to a body too large to read: how long, and how much more of it, is read and
@@ -60,11 +62,18 @@ _ENVIRON_KEYS_KEPT = 512
 _KEPT_NAME = 64
 
 
+#: What SO_RCVTIMEO is on a 32-bit Linux built with a 64-bit time_t (the timeval it takes is
+#: two 64-bit numbers there, not two longs).
+_LINUX_SO_RCVTIMEO_NEW = 66 if sys.platform.startswith("linux") else -1
+
+
 def _timeval(seconds: float) -> bytes:
     """``seconds`` as ``SO_RCVTIMEO`` and ``SO_SNDTIMEO`` take it (never 0: that is no limit)."""
     micros = max(1, round(seconds * 1_000_000))
     if sys.platform == "win32":
         return struct.pack("=I", -(-micros // 1000))  # a DWORD of milliseconds
+    if socket.SO_RCVTIMEO == _LINUX_SO_RCVTIMEO_NEW:
+        return struct.pack("=qq", *divmod(micros, 1_000_000))  # 64-bit time on a 32-bit system
     return struct.pack("@ll", *divmod(micros, 1_000_000))  # a struct timeval
 
 
@@ -95,6 +104,21 @@ class _Connection:
         if seconds != self._recv_timeout:
             self._recv_timeout = seconds
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(seconds))
+
+    def _send(self, data: bytes) -> None:
+        """Send all of ``data``. SO_SNDTIMEO fails a send() that moves no byte for the idle
+        time; a large reply (a long listing, a big stream chunk) also gets the idle time for the
+        whole of it, or a client reading slowly but steadily would hold it for as long as it
+        liked."""
+        sock = self.sock
+        if len(data) <= _ONE_SEND:
+            sock.sendall(data)  # every API reply: no extra system call
+            return
+        sock.settimeout(self.limits.idle_timeout)
+        try:
+            sock.sendall(data)
+        finally:
+            sock.settimeout(None)
 
     def serve(self) -> None:
         """Answer requests until the client or the server closes the connection, or a deadline
@@ -163,7 +187,7 @@ class _Connection:
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         ).encode("latin-1")
         with contextlib.suppress(OSError):
-            self.sock.sendall(head if method == "HEAD" else head + body)
+            self._send(head if method == "HEAD" else head + body)
 
     def _environ(self, request: Request) -> dict[str, Any]:
         path = request.path
@@ -264,7 +288,7 @@ class _Connection:
         head = self._head(response, extra)
         if head is None:
             return False
-        self.sock.sendall(head if request.method == "HEAD" else head + payload)
+        self._send(head if request.method == "HEAD" else head + payload)
         return keep_alive
 
     def _send_stream(self, request: Request, response: list[Any], chunks: Iterator[bytes]) -> bool:
@@ -289,7 +313,7 @@ class _Connection:
         if head is None:
             return False
         if request.method == "HEAD":
-            self.sock.sendall(head)
+            self._send(head)
             return keep_alive
         sent = 0
         pending = head
@@ -305,14 +329,14 @@ class _Connection:
                     chunk = chunk[: expected - sent]  # never past what the head promised
                 pending += chunk
             sent += len(chunk)
-            self.sock.sendall(pending)
+            self._send(pending)
             pending = b""
             if expected is None and self._gone():
                 return False  # an endless stream whose client went away: stop producing
         if chunked:
             pending += b"0\r\n\r\n"
         if pending:
-            self.sock.sendall(pending)
+            self._send(pending)
         return keep_alive and (expected is None or sent == expected)
 
     def _gone(self) -> bool:
@@ -354,7 +378,7 @@ class _Connection:
                 ]
                 + [f"Content-Length: {len(payload)}\r\n\r\n"]
             )
-            self.sock.sendall(head.encode("latin-1") + payload[: broken.keep])
+            self._send(head.encode("latin-1") + payload[: broken.keep])
         elif fault == "hang":
             # Say nothing until the client gives up, the server stops, or the idle time
             # runs out (a hang still holds one of the server's connections).
