@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -265,6 +266,20 @@ def test_the_same_content_length_twice_is_refused_too(server: FakeServer):
     assert split_response(data)[0] == "HTTP/1.1 400 Bad Request"
 
 
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[socket.socket]:
+    """A bare WSGIServer for ``app``, and a connection to it; stopped afterwards."""
+    server = WSGIServer(app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            yield sock
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
 def test_headers_reach_the_app_as_wsgi_environ():
     seen: dict[str, str] = {}
 
@@ -273,21 +288,14 @@ def test_headers_reach_the_app_as_wsgi_environ():
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"ok"]
 
-    server = WSGIServer(app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
-            sock.sendall(
-                b"GET //double/slash?q=1 HTTP/1.1\r\nHost: t\r\n"
-                b"X-Twice: a\r\nx-twice: b\r\nX-Value:   padded \t\r\nContent-Type: text/x\r\n"
-                b"Connection: close\r\n\r\n"
-            )
-            while sock.recv(4096):
-                pass
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(app) as sock:
+        sock.sendall(
+            b"GET //double/slash?q=1 HTTP/1.1\r\nHost: t\r\n"
+            b"X-Twice: a\r\nx-twice: b\r\nX-Value:   padded \t\r\nContent-Type: text/x\r\n"
+            b"Connection: close\r\n\r\n"
+        )
+        while sock.recv(4096):
+            pass
     assert seen["PATH_INFO"] == "/double/slash"
     assert seen["QUERY_STRING"] == "q=1"
     assert seen["SERVER_PROTOCOL"] == "HTTP/1.1"
@@ -305,21 +313,14 @@ def test_content_type_is_only_the_header_spelt_so():
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
         return [b"ok"]
 
-    server = WSGIServer(app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
-            for lines in (
-                b"Content_Type: application/json\r\n",  # an underscore: not Content-Type
-                b"Content_Type: a\r\nContent-Type: b\r\n",
-                b"content-type: x\r\nContent-Type: y\r\n",  # the first one
-            ):
-                sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n" + lines + b"\r\n")
-                assert sock.recv(4096).startswith(b"HTTP/1.1 200 OK")
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(app) as sock:
+        for lines in (
+            b"Content_Type: application/json\r\n",  # an underscore: not Content-Type
+            b"Content_Type: a\r\nContent-Type: b\r\n",
+            b"content-type: x\r\nContent-Type: y\r\n",  # the first one
+        ):
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n" + lines + b"\r\n")
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200 OK")
     assert seen == ["", "b", "x"]
 
 
@@ -345,20 +346,13 @@ def test_header_names_a_client_invents_reach_the_app_and_are_remembered_within_b
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
         return [b"ok"]
 
-    server = WSGIServer(app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     long_name = "X-" + "L" * 1000
-    try:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
-            for batch in range(7):  # 7 x 90 names: past what the server remembers
-                names = [f"X-Made-Up-{batch}-{n}" for n in range(90)] + [long_name]
-                lines = "".join(f"{name}: v\r\n" for name in names)
-                sock.sendall(f"GET / HTTP/1.1\r\nHost: t\r\n{lines}\r\n".encode())
-                assert sock.recv(4096).startswith(b"HTTP/1.1 200 OK")
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(app) as sock:
+        for batch in range(7):  # 7 x 90 names: past what the server remembers
+            names = [f"X-Made-Up-{batch}-{n}" for n in range(90)] + [long_name]
+            lines = "".join(f"{name}: v\r\n" for name in names)
+            sock.sendall(f"GET / HTTP/1.1\r\nHost: t\r\n{lines}\r\n".encode())
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200 OK")
     assert [len(headers) for headers in seen] == [91] * 7
     assert seen[-1]["HTTP_X_MADE_UP_6_89"] == "v"
     assert seen[-1]["HTTP_X_" + "L" * 1000] == "v"
